@@ -1,0 +1,25 @@
+import { defineConfig } from '@playwright/test';
+
+/**
+ * Projects: `framework` holds netvet's own tests (units, the lab, scenarios broken on purpose);
+ * `lab` runs the SDN scenarios against the target in NETVET_TARGET (the running lab by default).
+ * Tiers and features are tags: `--grep "@sanity(\s|$)"`.
+ */
+export default defineConfig({
+  testDir: 'tests',
+  timeout: 120_000,
+  fullyParallel: false,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  workers: 2,
+  outputDir: 'reports/test-results',
+  reporter: [
+    ['list'],
+    ['allure-playwright', { resultsDir: 'reports/allure-results', detail: true, suiteTitle: false }],
+    ['./lib/report/summary-reporter.ts'],
+  ],
+  projects: [
+    { name: 'framework', testDir: 'tests/framework', timeout: 300_000 },
+    { name: 'lab', testDir: 'tests/scenarios' },
+  ],
+});
