@@ -34,7 +34,7 @@ export function run(argv: readonly string[], options: RunOptions = {}): Promise<
   return new Promise((resolve, reject) => {
     const child = spawn(full[0], full.slice(1), {
       env: options.env ?? process.env,
-      stdio: ['pipe', 'pipe', 'pipe'],
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
@@ -52,6 +52,10 @@ export function run(argv: readonly string[], options: RunOptions = {}): Promise<
       if (result.code !== 0 && !options.allowFail) reject(new CommandError(full, result));
       else resolve(result);
     });
-    child.stdin.end(options.input ?? '');
+    if (child.stdin) {
+      // A command may exit before reading all its input; that is its answer, not our error.
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(options.input);
+    }
   });
 }

@@ -1,0 +1,22 @@
+import { Command, CommanderError } from 'commander';
+import { describeError } from '../util/errors';
+import { registerLab } from './lab';
+import { registerSetup } from './setup';
+
+/** The `netvet` command. Each subcommand lives in its own file and only parses options. */
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('netvet')
+    .description('end-to-end feature tests for software-defined networks')
+    .exitOverride()
+    .showHelpAfterError();
+  registerLab(program);
+  registerSetup(program);
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    console.error(`netvet: ${describeError(error)}`);
+    return 2;
+  }
+}

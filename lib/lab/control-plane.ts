@@ -1,0 +1,89 @@
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { run } from '../util/exec';
+import { startDaemon } from './daemon';
+import type { Journal } from './journal';
+import type { LabHost, LabPlan } from './plan';
+
+/** The two OVN databases, with the ports OVN uses by convention (clients, then Raft). */
+export const DATABASES = {
+  northbound: { schemaName: 'OVN_Northbound', file: 'ovnnb_db', schema: '/usr/share/ovn/ovn-nb.ovsschema', port: 6641, raftPort: 6643 },
+  southbound: { schemaName: 'OVN_Southbound', file: 'ovnsb_db', schema: '/usr/share/ovn/ovn-sb.ovsschema', port: 6642, raftPort: 6644 },
+} as const;
+export type Database = (typeof DATABASES)[keyof typeof DATABASES];
+
+export function connectionString(plan: LabPlan, db: Database): string {
+  return plan.controls.map((c) => `tcp:${c.management}:${db.port}`).join(',');
+}
+
+export function raftAddress(host: LabHost, db: Database): string {
+  return `tcp:${host.management}:${db.raftPort}`;
+}
+
+/** Control socket of a database server on a control host (as ovn-ctl names it). */
+export function databaseControlSocket(host: LabHost, db: Database): string {
+  return join(host.dir, `${db.file}.ctl`);
+}
+
+async function startDatabaseMember(plan: LabPlan, journal: Journal, host: LabHost, index: number, db: Database): Promise<void> {
+  const file = join(host.dir, `${db.file}.db`);
+  const leader = plan.controls[0];
+  if (index === 0) await run(['ovsdb-tool', 'create-cluster', file, db.schema, raftAddress(host, db)]);
+  else await run(['ovsdb-tool', 'join-cluster', file, db.schemaName, raftAddress(host, db), raftAddress(leader, db)]);
+  await startDaemon(
+    journal,
+    host,
+    'ovsdb-server',
+    [
+      `--unixctl=${databaseControlSocket(host, db)}`,
+      `--remote=punix:${join(host.dir, `${db.file}.sock`)}`,
+      `--remote=ptcp:${db.port}:${host.management}`,
+      file,
+    ],
+    db.file,
+  );
+}
+
+export interface RaftStatus {
+  role: string;
+  leader: string;
+  status: string;
+  term: number;
+}
+
+export async function raftStatus(host: LabHost, db: Database): Promise<RaftStatus | undefined> {
+  const { code, stdout } = await run(['ovn-appctl', '-t', databaseControlSocket(host, db), 'cluster/status', db.schemaName], {
+    allowFail: true,
+    timeoutMs: 3000,
+  });
+  if (code !== 0) return undefined;
+  const field = (name: string) => new RegExp(`^${name}: (.*)$`, 'm').exec(stdout)?.[1]?.trim() ?? '';
+  return { role: field('Role'), leader: field('Leader'), status: field('Status'), term: Number(field('Term')) };
+}
+
+async function waitForCluster(plan: LabPlan, db: Database, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const states = await Promise.all(plan.controls.map((host) => raftStatus(host, db)));
+    const members = states.filter((s) => s?.status === 'cluster member');
+    if (members.length === plan.controls.length && states.some((s) => s?.role === 'leader')) return;
+    if (Date.now() > deadline) {
+      throw new Error(`${db.schemaName} cluster did not form within ${timeoutMs} ms (${members.length}/${plan.controls.length} members joined)`);
+    }
+    await sleep(50);
+  }
+}
+
+/** OVN northbound and southbound databases as Raft clusters over the control hosts, then ovn-northd. */
+export async function buildControlPlane(plan: LabPlan, journal: Journal): Promise<void> {
+  await Promise.all(
+    Object.values(DATABASES).flatMap((db) => plan.controls.map((host, index) => startDatabaseMember(plan, journal, host, index, db))),
+  );
+  await Promise.all(Object.values(DATABASES).map((db) => waitForCluster(plan, db, 15_000)));
+  await run(['ovn-nbctl', `--db=${connectionString(plan, DATABASES.northbound)}`, '--no-wait', 'init'], { timeoutMs: 10_000 });
+  const nb = `--ovnnb-db=${connectionString(plan, DATABASES.northbound)}`;
+  const sb = `--ovnsb-db=${connectionString(plan, DATABASES.southbound)}`;
+  await Promise.all(
+    plan.controls.slice(0, plan.profile.controlPlane.northd).map((host) => startDaemon(journal, host, 'ovn-northd', [nb, sb])),
+  );
+}

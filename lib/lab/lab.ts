@@ -1,0 +1,180 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Netmask } from 'netmask';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { NetvetError } from '../util/errors';
+import { run } from '../util/exec';
+import { buildChassis } from './chassis';
+import { buildControlPlane } from './control-plane';
+import { checkHealth, type LabHealth } from './health';
+import { Journal } from './journal';
+import { withLock } from './lock';
+import { buildNetwork } from './network';
+import { allHosts, checkLabName, labDir, planLab, stateRoot, type LabPlan } from './plan';
+import { pidsInNetns, readPidfile, isOurs, terminate } from './processes';
+import { loadLabProfile, type LabProfile } from './profile';
+import { requireKernelFeatures, requirePrograms, requireRoot, LAB_REQUIREMENTS } from './preflight';
+import { generateKeys, startSshd, waitForSshd } from './sshd';
+import { describeLab, writeTargetFile } from './target-file';
+
+export type Progress = (line: string) => void;
+
+const journalOf = (name: string) => new Journal(join(labDir(name), 'journal.jsonl'));
+const planFile = (name: string) => join(labDir(name), 'plan.json');
+const lockFile = (name: string) => join(stateRoot(), 'labs', `${name}.lock`);
+
+async function savedPlan(name: string): Promise<LabPlan | undefined> {
+  if (!existsSync(planFile(name))) return undefined;
+  return JSON.parse(await readFile(planFile(name), 'utf8')) as LabPlan;
+}
+
+/** The lab's /16: the profile's, or the first in 10.240.0.0/12 that nothing on this machine routes. */
+async function claimAddressRange(profile: LabProfile, journal: Journal): Promise<string> {
+  const routes = JSON.parse((await run(['ip', '-j', 'route', 'show', 'table', 'all'])).stdout) as Array<{ dst: string }>;
+  const used = routes.map((r) => r.dst).filter((dst) => /^\d+\.\d+\.\d+\.\d+(\/\d+)?$/.test(dst)).map((dst) => new Netmask(dst));
+  const free = (range: string) => {
+    const block = new Netmask(range);
+    return !used.some((u) => u.contains(block.base) || block.contains(u.base));
+  };
+  const candidates = profile.addressRange === 'auto' ? Array.from({ length: 16 }, (_, i) => `10.${240 + i}.0.0/16`) : [profile.addressRange];
+  for (const range of candidates.filter(free)) {
+    // Adding the fence is also the claim: a second lab racing for the same range gets EEXIST.
+    const added = await run(['ip', 'route', 'add', 'unreachable', range], { allowFail: true });
+    if (added.code === 0) {
+      journal.record({ kind: 'route', destination: range });
+      return range;
+    }
+  }
+  throw new NetvetError(
+    profile.addressRange === 'auto' ? 'every /16 in 10.240.0.0/12 is already routed on this machine' : `${profile.addressRange} is already routed on this machine`,
+    profile.addressRange === 'auto' ? 'remove labs you no longer need (netvet lab down --name N)' : "pick another addressRange in the profile, or 'auto'",
+  );
+}
+
+async function stage<T>(progress: Progress, title: string, body: () => Promise<T>): Promise<T> {
+  const start = Date.now();
+  const result = await body();
+  progress(`  ✓ ${title} (${((Date.now() - start) / 1000).toFixed(1)} s)`);
+  return result;
+}
+
+async function waitUntilHealthy(plan: LabPlan, journal: Journal, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const health = await checkHealth(plan, journal);
+    if (health.healthy) return;
+    if (Date.now() > deadline) throw new Error(`the lab did not become healthy: ${health.problems.join('; ')}`);
+    await sleep(100);
+  }
+}
+
+async function build(name: string, profile: LabProfile, progress: Progress): Promise<LabPlan> {
+  const journal = journalOf(name);
+  const range = await stage(progress, 'address range', () => claimAddressRange(profile, journal));
+  const plan = planLab(name, profile, range);
+  await Promise.all(allHosts(plan).map((h) => mkdir(h.dir, { recursive: true })));
+  await writeFile(planFile(name), JSON.stringify(plan, null, 2));
+  await stage(progress, `network: ${allHosts(plan).length} hosts, management/data/external segments in ${range}`, () => buildNetwork(plan, journal));
+  const hostKeys = await stage(progress, 'SSH keys', () => generateKeys(plan));
+  await stage(progress, `control plane: NB and SB Raft clusters of ${plan.controls.length}, ${profile.controlPlane.northd} ovn-northd`, () =>
+    buildControlPlane(plan, journal),
+  );
+  await stage(progress, `chassis: ${plan.chassis.map((c) => c.name).join(', ')} (${profile.encapsulation})`, () =>
+    Promise.all(plan.chassis.map((host) => buildChassis(plan, host, journal))),
+  );
+  await stage(progress, 'sshd on every host', async () => {
+    await Promise.all(allHosts(plan).map((host) => startSshd(plan, host, journal)));
+    await Promise.all(allHosts(plan).map((host) => waitForSshd(host.management, 10_000)));
+  });
+  await stage(progress, 'chassis registered, leaders elected, northd active', () => waitUntilHealthy(plan, journal, 20_000));
+  await writeTargetFile(plan.targetFile, describeLab(plan, hostKeys));
+  return plan;
+}
+
+export interface LabUpResult {
+  plan: LabPlan;
+  alreadyRunning: boolean;
+}
+
+/** Builds the lab, or leaves a healthy one as it is; a lab whose daemons died is removed and rebuilt. */
+export async function labUp(name: string, profileFile: string, progress: Progress): Promise<LabUpResult> {
+  checkLabName(name);
+  requireRoot('netvet lab up');
+  requirePrograms(LAB_REQUIREMENTS);
+  await requireKernelFeatures();
+  const profile = await loadLabProfile(profileFile);
+  return withLock(lockFile(name), `lab '${name}'`, async () => {
+    const existing = await savedPlan(name);
+    if (existing) {
+      const health = await checkHealth(existing, journalOf(name));
+      if (health.healthy && JSON.stringify(existing.profile) !== JSON.stringify(profile)) {
+        throw new NetvetError(`lab '${name}' is running with another profile`, `run 'netvet lab down --name ${name}' first, or use another --name`);
+      }
+      if (health.healthy && existsSync(existing.targetFile)) return { plan: existing, alreadyRunning: true };
+      progress(`lab '${name}' is not healthy (${health.problems.slice(0, 3).join('; ')}): rebuilding it`);
+    }
+    if (existing || existsSync(labDir(name))) await teardown(name);
+    progress(`building lab '${name}' from ${profileFile}`);
+    try {
+      return { plan: await build(name, profile, progress), alreadyRunning: false };
+    } catch (error) {
+      progress('  ✗ failed; removing what was built');
+      await teardown(name);
+      throw error;
+    }
+  });
+}
+
+/** Undoes everything the journal lists, plus anything left in the lab's namespaces. Safe to repeat. */
+async function teardown(name: string): Promise<void> {
+  const dir = labDir(name);
+  const entries = journalOf(name).entries().reverse();
+  const pids = entries.flatMap((e) => (e.kind === 'daemon' ? [readPidfile(e.pidfile)] : [])).filter((pid): pid is number => pid !== undefined && isOurs(pid, dir));
+  await terminate(pids);
+
+  const listed = entries.flatMap((e) => (e.kind === 'netns' ? [e.name] : []));
+  const present = (await run(['ip', 'netns', 'list'])).stdout.split('\n').map((l) => l.split(' ')[0]).filter((ns) => ns.startsWith(`nv-${name}-`));
+  const namespaces = [...new Set([...listed, ...present])];
+  await terminate((await Promise.all(namespaces.map(pidsInNetns))).flat(), 500);
+  await Promise.all(namespaces.map((ns) => run(['ip', 'netns', 'del', ns], { allowFail: true })));
+
+  for (const entry of entries) {
+    if (entry.kind === 'link') await run(['ip', 'link', 'del', entry.name], { allowFail: true });
+    if (entry.kind === 'route') await run(['ip', 'route', 'del', 'unreachable', entry.destination], { allowFail: true });
+  }
+  await rm(dir, { recursive: true, force: true });
+}
+
+export async function labDown(name: string): Promise<boolean> {
+  checkLabName(name);
+  requireRoot('netvet lab down');
+  return withLock(lockFile(name), `lab '${name}'`, async () => {
+    const existed = existsSync(labDir(name));
+    await teardown(name);
+    return existed;
+  });
+}
+
+export interface LabStatus {
+  name: string;
+  running: boolean;
+  targetFile?: string;
+  range?: string;
+  health?: LabHealth;
+}
+
+export async function labStatus(name: string): Promise<LabStatus> {
+  checkLabName(name);
+  const plan = await savedPlan(name);
+  if (!plan) return { name, running: false };
+  const health = await checkHealth(plan, journalOf(name));
+  return { name, running: health.healthy, targetFile: plan.targetFile, range: plan.range, health };
+}
+
+/** Names of labs that have state on this machine. */
+export async function knownLabs(): Promise<string[]> {
+  const root = join(stateRoot(), 'labs');
+  if (!existsSync(root)) return [];
+  return (await readdir(root, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
+}

@@ -1,0 +1,47 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { parseYamlWith } from '../util/yaml-file';
+
+/** A lab profile: how big the embedded lab is and how it is wired (topologies/labs/*.yaml). */
+export const labProfileSchema = z
+  .object({
+    $schema: z.string().optional(),
+    description: z.string().optional(),
+    controlPlane: z
+      .object({
+        members: z.union([z.literal(1), z.literal(3), z.literal(5)]).default(3).describe('Raft members per OVN database'),
+        northd: z.number().int().min(1).max(3).default(2).describe('ovn-northd instances, one active'),
+      })
+      .strict()
+      .default({ members: 3, northd: 2 }),
+    chassis: z
+      .object({
+        compute: z.number().int().min(1).max(16).default(3),
+        gateway: z.number().int().min(0).max(4).default(1),
+      })
+      .strict()
+      .default({ compute: 3, gateway: 1 }),
+    encapsulation: z.enum(['geneve', 'vxlan']).default('geneve'),
+    /** A /16 the lab owns; `auto` takes the first free one in 10.240.0.0/12. */
+    addressRange: z
+      .union([z.literal('auto'), z.string().regex(/^10\.(24[0-9]|25[0-5])\.0\.0\/16$/, 'a /16 inside 10.240.0.0/12, such as 10.241.0.0/16')])
+      .default('auto'),
+    mtu: z
+      .object({
+        underlay: z.number().int().min(1280).max(9000).default(1500),
+        workload: z.number().int().min(576).max(8900).default(1400),
+      })
+      .strict()
+      .default({ underlay: 1500, workload: 1400 }),
+  })
+  .strict()
+  .refine((p) => p.mtu.workload + 100 <= p.mtu.underlay, {
+    message: 'the workload MTU must leave 100 bytes of the underlay MTU for tunnel headers',
+    path: ['mtu', 'workload'],
+  });
+
+export type LabProfile = z.infer<typeof labProfileSchema>;
+
+export async function loadLabProfile(file: string): Promise<LabProfile> {
+  return parseYamlWith(labProfileSchema, await readFile(file, 'utf8'), file);
+}

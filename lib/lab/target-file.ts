@@ -1,0 +1,71 @@
+import { writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+import type { Target } from '../target/schema';
+import { INTEGRATION_BRIDGE, PHYSICAL_NETWORK, UNDERLAY_BRIDGE } from './chassis';
+import { connectionString, DATABASES, raftAddress } from './control-plane';
+import { hostEnv } from './host-env';
+import type { LabPlan } from './plan';
+import { clientKeyPath } from './sshd';
+
+/** The lab described as any deployment is: nothing outside lib/lab needs to know it is a lab. */
+export function describeLab(plan: LabPlan, hostKeys: Map<string, string>): Target {
+  const { profile } = plan;
+  const gateways = plan.chassis.filter((c) => c.roles.includes('gateway')).length;
+  return {
+    version: 1,
+    name: `lab-${plan.name}`,
+    orchestrator: 'lab',
+    access: { ssh: { user: 'root', port: 22, privateKey: clientKeyPath(plan) } },
+    hosts: [
+      ...plan.controls.map((h) => ({ name: h.name, roles: h.roles, management: h.management, hostKey: hostKeys.get(h.name), env: hostEnv(h) })),
+      ...plan.chassis.map((h) => ({
+        name: h.name,
+        roles: h.roles,
+        management: h.management,
+        hostKey: hostKeys.get(h.name),
+        data: { address: h.data ?? '', interface: UNDERLAY_BRIDGE, uplinks: ['eth0'] },
+        integrationBridge: INTEGRATION_BRIDGE,
+        env: hostEnv(h),
+      })),
+      { name: plan.externalHost.name, roles: plan.externalHost.roles, management: plan.externalHost.management, hostKey: hostKeys.get(plan.externalHost.name), env: {} },
+    ],
+    ovn: {
+      northbound: connectionString(plan, DATABASES.northbound),
+      southbound: connectionString(plan, DATABASES.southbound),
+      northboundCluster: plan.controls.map((h) => ({ host: h.name, address: raftAddress(h, DATABASES.northbound) })),
+      southboundCluster: plan.controls.map((h) => ({ host: h.name, address: raftAddress(h, DATABASES.southbound) })),
+      northd: plan.controls.slice(0, profile.controlPlane.northd).map((h) => h.name),
+    },
+    encapsulation: { current: profile.encapsulation, supported: ['geneve', 'vxlan'] },
+    externalNetwork: {
+      physicalNetwork: PHYSICAL_NETWORK,
+      cidr: plan.external.cidr,
+      gateway: plan.runner.external,
+      runnerAddress: plan.runner.external,
+      floatingIpRange: { start: plan.external.floatingIps[0], end: plan.external.floatingIps[1] },
+      routerGatewayRange: { start: plan.external.routerGateways[0], end: plan.external.routerGateways[1] },
+    },
+    workloads: { mtu: profile.mtu.workload },
+    capabilities: [
+      'orchestrator:lab',
+      'ssh:hosts',
+      'encap:geneve',
+      'encap:vxlan',
+      'encap:switchable',
+      'ovn:trace',
+      'dhcp',
+      'mirror',
+      ...(profile.controlPlane.members >= 3 ? ['ha:nb-cluster', 'ha:sb-cluster'] : []),
+      ...(profile.controlPlane.northd >= 2 ? ['ha:northd'] : []),
+      ...(gateways >= 1 ? ['gateway', 'snat', 'fip'] : []),
+      ...(gateways >= 2 ? ['ha:gateway'] : []),
+    ],
+  };
+}
+
+export async function writeTargetFile(file: string, target: Target): Promise<void> {
+  const schema = fileURLToPath(new URL('../../schemas/target.schema.json', import.meta.url));
+  const header = `# yaml-language-server: $schema=${schema}\n# Written by \`netvet lab up\`; describes the lab as any target is described.\n`;
+  await writeFile(file, header + stringify(target));
+}

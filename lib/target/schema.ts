@@ -1,0 +1,92 @@
+import { z } from 'zod';
+
+/**
+ * A target file describes a deployment the way any deployment is described: hosts with roles, how
+ * to reach them, the SDN's control-plane endpoints, the external network and what it can do.
+ * `lab up` writes one; a QA engineer writes one by hand for a real cloud. One zod definition gives
+ * both the TypeScript type and the published JSON Schema (schemas/target.schema.json).
+ */
+const ipv4 = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}$/, 'an IPv4 address such as 10.0.0.5');
+const cidr = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, 'a CIDR such as 10.0.0.0/24');
+
+export const hostRole = z.enum(['control', 'compute', 'gateway', 'external']);
+
+export const sshAccess = z
+  .object({
+    user: z.string().default('root'),
+    port: z.number().int().min(1).max(65535).default(22),
+    privateKey: z.string().describe('Path of the private key the runner logs in with'),
+  })
+  .strict();
+
+export const targetHost = z
+  .object({
+    name: z.string().min(1),
+    roles: z.array(hostRole).min(1),
+    management: ipv4.describe('Address the runner reaches the host on (SSH)'),
+    hostKey: z.string().optional().describe('Pinned SSH host key, OpenSSH public key format'),
+    data: z
+      .object({
+        address: ipv4.describe('Tunnel endpoint address'),
+        interface: z.string().describe('Interface that carries tunnel traffic'),
+        uplinks: z.array(z.string()).default([]),
+      })
+      .strict()
+      .optional(),
+    integrationBridge: z.string().optional(),
+    /** Environment a shell on this host needs for the SDN tools (e.g. OVS_RUNDIR). */
+    env: z.record(z.string(), z.string()).default({}),
+  })
+  .strict();
+
+export const encapsulation = z.enum(['geneve', 'vxlan', 'mplsoudp', 'mplsogre', 'gre']);
+
+export const raftMember = z
+  .object({ host: z.string(), address: z.string().describe('Raft address, e.g. tcp:10.0.0.11:6643') })
+  .strict();
+
+export const targetSchema = z
+  .object({
+    $schema: z.string().optional(),
+    version: z.literal(1),
+    name: z.string().min(1),
+    orchestrator: z.enum(['lab', 'openstack', 'kubernetes', 'vmware']),
+    access: z.object({ ssh: sshAccess }).strict(),
+    hosts: z.array(targetHost).min(1),
+    ovn: z
+      .object({
+        northbound: z.string().describe('OVSDB connection string, e.g. tcp:10.0.0.11:6641,tcp:10.0.0.12:6641'),
+        southbound: z.string(),
+        northboundCluster: z.array(raftMember).default([]),
+        southboundCluster: z.array(raftMember).default([]),
+        northd: z.array(z.string()).default([]).describe('Hosts running ovn-northd'),
+      })
+      .strict()
+      .optional(),
+    encapsulation: z
+      .object({ current: encapsulation, supported: z.array(encapsulation).min(1) })
+      .strict(),
+    externalNetwork: z
+      .object({
+        physicalNetwork: z.string().describe('Provider network name the gateway bridge maps'),
+        cidr,
+        gateway: ipv4.describe('Address on the external segment that routes for it'),
+        runnerAddress: ipv4.optional().describe('The runner\'s own address on this segment, if it has one'),
+        floatingIpRange: z.object({ start: ipv4, end: ipv4 }).strict(),
+        /** Addresses routers may take as their gateway port, apart from floating IPs. */
+        routerGatewayRange: z.object({ start: ipv4, end: ipv4 }).strict(),
+      })
+      .strict()
+      .optional(),
+    workloads: z
+      .object({ mtu: z.number().int().min(576).max(9000).default(1500) })
+      .strict()
+      .default({ mtu: 1500 }),
+    capabilities: z.array(z.string()).default([]),
+  })
+  .strict();
+
+export type Target = z.infer<typeof targetSchema>;
+export type TargetHost = z.infer<typeof targetHost>;
+export type HostRole = z.infer<typeof hostRole>;
+export type Encapsulation = z.infer<typeof encapsulation>;
