@@ -4,7 +4,6 @@ import { stringify } from 'yaml';
 import type { Target } from '../target/schema';
 import { INTEGRATION_BRIDGE, PHYSICAL_NETWORK, UNDERLAY_BRIDGE } from './chassis';
 import { connectionString, DATABASES, raftAddress } from './control-plane';
-import { hostEnv } from './host-env';
 import type { LabPlan } from './plan';
 import { clientKeyPath } from './sshd';
 
@@ -18,7 +17,7 @@ export function describeLab(plan: LabPlan, hostKeys: Map<string, string>): Targe
     orchestrator: 'lab',
     access: { ssh: { user: 'root', port: 22, privateKey: clientKeyPath(plan) } },
     hosts: [
-      ...plan.controls.map((h) => ({ name: h.name, roles: h.roles, management: h.management, hostKey: hostKeys.get(h.name), env: hostEnv(h) })),
+      ...plan.controls.map((h) => ({ name: h.name, roles: h.roles, management: h.management, hostKey: hostKeys.get(h.name) })),
       ...plan.chassis.map((h) => ({
         name: h.name,
         roles: h.roles,
@@ -26,9 +25,8 @@ export function describeLab(plan: LabPlan, hostKeys: Map<string, string>): Targe
         hostKey: hostKeys.get(h.name),
         data: { address: h.data ?? '', interface: UNDERLAY_BRIDGE, uplinks: ['eth0'] },
         integrationBridge: INTEGRATION_BRIDGE,
-        env: hostEnv(h),
       })),
-      { name: plan.externalHost.name, roles: plan.externalHost.roles, management: plan.externalHost.management, hostKey: hostKeys.get(plan.externalHost.name), env: {} },
+      { name: plan.externalHost.name, roles: plan.externalHost.roles, management: plan.externalHost.management, hostKey: hostKeys.get(plan.externalHost.name) },
     ],
     ovn: {
       northbound: connectionString(plan, DATABASES.northbound),

@@ -34,8 +34,6 @@ export const targetHost = z
       .strict()
       .optional(),
     integrationBridge: z.string().optional(),
-    /** Environment a shell on this host needs for the SDN tools (e.g. OVS_RUNDIR). */
-    env: z.record(z.string(), z.string()).default({}),
   })
   .strict();
 

@@ -1,0 +1,28 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { NetvetError } from '../util/errors';
+import { parseYamlWith } from '../util/yaml-file';
+import { targetSchema, type Target } from './schema';
+
+/** Where the target comes from: NETVET_TARGET, else the running default lab's target file. */
+export function targetFilePath(): string {
+  if (process.env.NETVET_TARGET) return process.env.NETVET_TARGET;
+  return join(process.env.NETVET_STATE_DIR ?? '/var/lib/netvet', 'labs', 'default', 'target.yaml');
+}
+
+export async function loadTarget(file = targetFilePath()): Promise<Target> {
+  if (!existsSync(file)) {
+    throw new NetvetError(
+      `no target file at ${file}`,
+      process.env.NETVET_TARGET ? 'point NETVET_TARGET at an existing target file' : "bring the lab up first ('npx netvet lab up') or set NETVET_TARGET=<file>",
+    );
+  }
+  const target = parseYamlWith(targetSchema, await readFile(file, 'utf8'), file);
+  const names = new Set<string>();
+  for (const host of target.hosts) {
+    if (names.has(host.name)) throw new NetvetError(`host '${host.name}' is listed twice`, 'give every host a unique name', { file, field: 'hosts' });
+    names.add(host.name);
+  }
+  return target;
+}

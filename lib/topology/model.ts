@@ -1,0 +1,162 @@
+/**
+ * A topology after loading: every default resolved, every reference checked, every address and MAC
+ * planned. Orchestrator drivers build exactly this; nothing in it needs the YAML file any more. Each
+ * object keeps `source`, the place it was written, so a driver can report a failure against the line
+ * that asked for it. Objects refer to one another by name (names are unique per kind).
+ */
+export interface SourcePlace {
+  file: string;
+  line: number;
+  column: number;
+}
+
+export interface Topology {
+  name: string;
+  description: string | null;
+  file: string;
+  tenants: Tenant[];
+  networks: Network[];
+  routers: Router[];
+  securityGroups: SecurityGroup[];
+  /** After `count` expansion: `web` with count 2 is `web-1` and `web-2`. */
+  workloads: Workload[];
+  floatingIps: FloatingIp[];
+}
+
+export interface Tenant {
+  name: string;
+  source: SourcePlace;
+}
+
+export interface Network {
+  name: string;
+  tenant: string;
+  external: boolean;
+  subnets: Subnet[];
+  source: SourcePlace;
+}
+
+export interface Subnet {
+  name: string;
+  network: string;
+  tenant: string;
+  /** Network address and prefix, e.g. `10.1.0.0/24`. */
+  cidr: string;
+  prefixLength: number;
+  /** Dotted netmask, e.g. `255.255.255.0`. */
+  netmask: string;
+  gateway: string | null;
+  dhcp: boolean;
+  allocationPools: AddressRange[];
+  dnsServers: string[];
+  /** Classless static routes handed out by DHCP (option 121). */
+  hostRoutes: Route[];
+  source: SourcePlace;
+}
+
+export interface AddressRange {
+  start: string;
+  end: string;
+}
+
+export interface Route {
+  destination: string;
+  nexthop: string;
+}
+
+export interface Router {
+  name: string;
+  tenant: string;
+  interfaces: RouterInterface[];
+  /** Uplink to the target's external network; null for an isolated router. */
+  externalGateway: ExternalGateway | null;
+  routes: Route[];
+  source: SourcePlace;
+}
+
+export interface RouterInterface {
+  network: string;
+  subnet: string;
+  cidr: string;
+  address: string;
+  prefixLength: number;
+  mac: string;
+  source: SourcePlace;
+}
+
+export interface ExternalGateway {
+  snat: boolean;
+  /** Fixed address on the external network; null lets the target pick one. */
+  address: string | null;
+}
+
+export interface SecurityGroup {
+  name: string;
+  tenant: string;
+  /** Exactly these rules: a driver removes whatever rules its orchestrator adds by default. */
+  rules: SecurityGroupRule[];
+  source: SourcePlace;
+}
+
+export type Protocol = 'icmp' | 'tcp' | 'udp' | 'any';
+
+export interface SecurityGroupRule {
+  direction: 'ingress' | 'egress';
+  protocol: Protocol;
+  /** Destination ports for tcp/udp; null means all. */
+  ports: PortRange | null;
+  /** Both null means any remote address. */
+  remoteCidr: string | null;
+  remoteGroup: string | null;
+  source: SourcePlace;
+}
+
+export interface PortRange {
+  min: number;
+  max: number;
+}
+
+export interface Workload {
+  name: string;
+  /** The name written in the file: equal to `name` unless `count` expanded it. */
+  group: string;
+  tenant: string;
+  /** Target host the workload is pinned to; null lets the driver spread workloads over compute hosts. */
+  host: string | null;
+  /** Routes packets between its ports (ip_forward on, no source checks needed beyond its pairs). */
+  forwarding: boolean;
+  ports: WorkloadPort[];
+  /** Static routes configured inside the workload. */
+  routes: Route[];
+  source: SourcePlace;
+}
+
+export interface WorkloadPort {
+  /** Position in the workload's port list; `eth<index>` inside the workload. */
+  index: number;
+  interface: string;
+  network: string;
+  subnet: string;
+  cidr: string;
+  address: string;
+  prefixLength: number;
+  gateway: string | null;
+  mac: string;
+  /** False when the file lists no security groups: the port then filters nothing. */
+  portSecurity: boolean;
+  securityGroups: string[];
+  /** Extra source addresses or CIDRs the port may send from. */
+  allowedAddressPairs: string[];
+  source: SourcePlace;
+}
+
+export interface FloatingIp {
+  name: string;
+  tenant: string;
+  /** Workload (after count expansion) and port index it is bound to; both null when unbound. */
+  workload: string | null;
+  port: number | null;
+  /** Fixed external address; null lets the target pick one from its floating range. */
+  address: string | null;
+  source: SourcePlace;
+}

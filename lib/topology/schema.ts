@@ -1,0 +1,153 @@
+import { z } from 'zod';
+
+/**
+ * What a topology file may say. This one definition gives both the TypeScript types of a parsed file
+ * and the published JSON Schema (schemas/topology.schema.json, written by write-schema.ts), so the
+ * editor's completion and the loader never disagree. Checks that need more than one field (references,
+ * addresses inside subnets, overlaps) live in the resolvers beside the planner.
+ */
+const name = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, 'a name is 1 to 63 letters, digits, "-", "_" or ".", starting with a letter or digit')
+  .describe('A name: letters, digits, "-", "_" or "."');
+const tenant = name.describe('Tenant (project) that owns it; may be left out when the topology has one tenant');
+const ipv4 = z.ipv4().describe('An IPv4 address such as 10.1.0.5');
+const cidr = z.cidrv4().describe('An IPv4 network such as 10.1.0.0/24');
+
+const route = z
+  .strictObject({
+    destination: cidr,
+    nexthop: ipv4.describe('Next hop; must lie in a subnet the router or workload is attached to'),
+  })
+  .describe('A static route');
+
+const addressRange = z.strictObject({ start: ipv4, end: ipv4 }).describe('An inclusive address range such as { start: 10.1.0.10, end: 10.1.0.200 }');
+
+const subnet = z.strictObject({
+  name: name.optional().describe('Defaults to <network>-<index>, the index counting from 0'),
+  cidr,
+  gateway: z
+    .union([ipv4, z.literal('none')])
+    .optional()
+    .describe('Gateway address; defaults to the first host address, `none` for a subnet without gateway'),
+  dhcp: z.boolean().default(true).describe('Serve addresses by DHCP'),
+  allocationPools: z
+    .array(addressRange)
+    .min(1)
+    .optional()
+    .describe('Ranges workload addresses are planned from; defaults to the whole subnet except its gateway'),
+  dnsServers: z.array(ipv4).default([]).describe('DNS servers handed out by DHCP'),
+  hostRoutes: z.array(route).default([]).describe('Classless static routes handed out by DHCP'),
+});
+
+const network = z.strictObject({
+  name,
+  tenant: tenant.optional(),
+  external: z.boolean().default(false).describe('A shared external (provider) network; rarely needed, the target provides one'),
+  subnets: z.array(subnet).min(1).describe('The network\'s IPv4 subnets; the first one is used where a subnet is not named'),
+});
+
+const routerInterface = z
+  .union([
+    name.describe('A network: the interface goes on its first subnet, at the subnet gateway'),
+    z.strictObject({
+      network: name,
+      subnet: name.optional().describe('Defaults to the network\'s first subnet'),
+      address: ipv4.optional().describe('Defaults to the subnet gateway'),
+    }),
+  ])
+  .describe('A network name, or { network, subnet, address }');
+
+const router = z.strictObject({
+  name,
+  tenant: tenant.optional(),
+  interfaces: z.array(routerInterface).default([]),
+  externalGateway: z
+    .strictObject({
+      snat: z.boolean().default(true).describe('Source-NAT traffic from the router\'s subnets to the external network'),
+      address: ipv4.optional().describe('Fixed address on the external network; the target picks one otherwise'),
+    })
+    .optional()
+    .describe('Uplink to the external network the target provides'),
+  routes: z.array(route).default([]),
+});
+
+const securityGroupRule = z.strictObject({
+  direction: z.enum(['ingress', 'egress']),
+  protocol: z.enum(['icmp', 'tcp', 'udp', 'any']),
+  ports: z
+    .union([z.number().int().min(1).max(65535), z.string().regex(/^\d{1,5}-\d{1,5}$/, 'a port range is written "1000-2000"')])
+    .optional()
+    .describe('tcp/udp destination port, or a range such as "1000-2000"; all ports when left out'),
+  remoteCidr: cidr.optional().describe('Remote addresses the rule matches; anywhere when neither remoteCidr nor remoteGroup is given'),
+  remoteGroup: name.optional().describe('Security group whose members the rule matches'),
+});
+
+const securityGroup = z.strictObject({
+  name,
+  tenant: tenant.optional(),
+  rules: z.array(securityGroupRule).default([]).describe('Exactly these rules; everything else is dropped'),
+});
+
+const workloadPort = z.strictObject({
+  network: name,
+  subnet: name.optional().describe('Defaults to the network\'s first subnet'),
+  address: ipv4.optional().describe('Fixed address; planned from the allocation pools otherwise'),
+  securityGroups: z
+    .array(name)
+    .optional()
+    .describe('Security groups; when left out the port has port security off and filters nothing'),
+  allowedAddressPairs: z
+    .array(z.union([ipv4, cidr]))
+    .default([])
+    .describe('Other source addresses or networks the port may send from'),
+});
+
+const workload = z.strictObject({
+  name,
+  tenant: tenant.optional(),
+  host: z.string().min(1).optional().describe('Target host to pin the workload to; spread over compute hosts otherwise'),
+  count: z.number().int().min(1).max(100).default(1).describe('Replicas, named <name>-1, <name>-2 ... when more than 1'),
+  forwarding: z.boolean().default(false).describe('Acts as a router or service instance (IP forwarding on)'),
+  ports: z.array(workloadPort).min(1),
+  routes: z.array(route).default([]).describe('Static routes inside the workload'),
+});
+
+const floatingIp = z.strictObject({
+  name,
+  tenant: tenant.optional(),
+  workload: name.optional().describe('Workload to bind to (a replica name when count > 1); unbound when left out'),
+  port: z.number().int().min(0).optional().describe('Index of the workload\'s port, from 0; defaults to 0'),
+  address: ipv4.optional().describe('Fixed external address; the target picks one otherwise'),
+});
+
+export const topologySchema = z
+  .strictObject({
+    name: name.optional().describe('Defaults to the file name without extension'),
+    description: z.string().optional(),
+    tenants: z
+      .array(z.strictObject({ name }))
+      .min(1)
+      .optional()
+      .describe('Tenants (projects); a single tenant "default" when left out'),
+    networks: z.array(network).min(1),
+    routers: z.array(router).default([]),
+    securityGroups: z.array(securityGroup).default([]),
+    workloads: z.array(workload).default([]),
+    floatingIps: z.array(floatingIp).default([]),
+  })
+  .meta({ title: 'netvet topology', description: 'What a scenario builds through an orchestrator: tenants, networks, routers, security groups, workloads and floating IPs' });
+
+export type TopologySpec = z.infer<typeof topologySchema>;
+export type NetworkSpec = TopologySpec['networks'][number];
+export type SubnetSpec = NetworkSpec['subnets'][number];
+export type RouterSpec = TopologySpec['routers'][number];
+export type SecurityGroupSpec = TopologySpec['securityGroups'][number];
+export type WorkloadSpec = TopologySpec['workloads'][number];
+export type FloatingIpSpec = TopologySpec['floatingIps'][number];
+export type RouteSpec = z.infer<typeof route>;
+
+/** The published JSON Schema, as committed in schemas/topology.schema.json. Draft-07 is what editors read. */
+export function topologyJsonSchema(): string {
+  return `${JSON.stringify(z.toJSONSchema(topologySchema, { io: 'input', target: 'draft-7' }), null, 2)}\n`;
+}
