@@ -10,6 +10,15 @@ async function ipBatch(netns: string | undefined, lines: string[]): Promise<void
   await run(['ip', ...(netns ? ['-n', netns] : []), '-batch', '-'], { input: lines.join('\n') + '\n' });
 }
 
+/**
+ * An address and its connected route with quick ACKs: without them a pooled SSH command waits on
+ * delayed ACKs (Nagle on the other side) and costs ~40 ms instead of ~3 ms.
+ */
+function addressLines(address: string, dev: string): string[] {
+  const [a, b, c] = address.split('.');
+  return [`addr add ${address}/24 dev ${dev} noprefixroute`, `link set ${dev} up`, `route add ${a}.${b}.${c}.0/24 dev ${dev} src ${address} quickack 1`];
+}
+
 async function addNetns(journal: Journal, netns: string): Promise<void> {
   journal.record({ kind: 'netns', name: netns });
   await run(['ip', 'netns', 'add', netns]);
@@ -41,7 +50,7 @@ export async function buildNetwork(plan: LabPlan, journal: Journal): Promise<voi
   await Promise.all([
     ...plan.controls.map(async (host) => {
       await plug(host, 'eth1', plan, SEGMENTS.management);
-      await ipBatch(host.netns, [`addr add ${host.management}/24 dev eth1`, 'link set eth1 up']);
+      await ipBatch(host.netns, addressLines(host.management, 'eth1'));
     }),
     ...plan.chassis.map(async (host) => {
       await plug(host, 'eth0', plan, SEGMENTS.data);
@@ -49,15 +58,14 @@ export async function buildNetwork(plan: LabPlan, journal: Journal): Promise<voi
       if (host.roles.includes('gateway')) await plug(host, 'eth2', plan, SEGMENTS.external);
       await ipBatch(host.netns, [
         `link set eth0 mtu ${plan.profile.mtu.underlay} up`,
-        `addr add ${host.management}/24 dev eth1`,
-        'link set eth1 up',
+        ...addressLines(host.management, 'eth1'),
         ...(host.roles.includes('gateway') ? ['link set eth2 up'] : []),
       ]);
     }),
     (async () => {
       const ext = plan.externalHost;
       await plug(ext, 'eth0', plan, SEGMENTS.external);
-      await ipBatch(ext.netns, [`addr add ${ext.management}/24 dev eth0`, 'link set eth0 up']);
+      await ipBatch(ext.netns, addressLines(ext.management, 'eth0'));
       // The userspace datapath does not complete checksums a veth left to offload.
       await run(['ethtool', '-K', 'eth0', 'tx', 'off'], { netns: ext.netns });
     })(),
@@ -72,7 +80,7 @@ export async function buildNetwork(plan: LabPlan, journal: Journal): Promise<voi
     const fabricEnd = `runner-${segment}`;
     await run(['ip', 'link', 'add', link, 'type', 'veth', 'peer', 'name', fabricEnd, 'netns', plan.fabricNetns]);
     await ipBatch(plan.fabricNetns, [`link set ${fabricEnd} master ${segment} up`]);
-    await ipBatch(undefined, [`addr add ${address}/24 dev ${link}`, `link set ${link} up`]);
+    await ipBatch(undefined, addressLines(address, link));
     await run(['ethtool', '-K', link, 'tx', 'off']);
   }
 }

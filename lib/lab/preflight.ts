@@ -19,6 +19,7 @@ export const LAB_REQUIREMENTS: readonly Requirement[] = [
   { program: 'ip', pkg: 'iproute2' },
   { program: 'ethtool', pkg: 'ethtool' },
   { program: 'unshare', pkg: 'util-linux' },
+  { program: 'nsenter', pkg: 'util-linux' },
   { program: 'sysctl', pkg: 'procps' },
 ];
 

@@ -35,7 +35,9 @@ export async function generateKeys(plan: LabPlan): Promise<Map<string, string>> 
 }
 
 function sshdConfig(plan: LabPlan, host: LabHost): string {
-  const env = Object.entries(hostEnv(host)).map(([k, v]) => `${k}=${v}`);
+  // HOME is the host's own directory: the runner machine's ~/.bashrc (which bash sources for SSH
+  // commands) belongs to the machine, not to this host, and can cost tens of ms per command.
+  const env = Object.entries({ ...hostEnv(host), HOME: host.dir }).map(([k, v]) => `${k}=${v}`);
   return [
     `ListenAddress ${host.management}:22`,
     `HostKey ${hostKeyPath(host)}`,
@@ -64,11 +66,12 @@ export async function startSshd(plan: LabPlan, host: LabHost, journal: Journal):
   await writeFile(config, sshdConfig(plan, host));
   await mkdir('/run/sshd', { recursive: true });
   journal.record({ kind: 'daemon', host: host.name, pidfile: join(host.dir, 'sshd.pid') });
-  await run(
-    ['unshare', '--uts', '--', 'sh', '-c', 'hostname "$1"; shift; exec "$@"', 'sh', host.name,
-      '/usr/sbin/sshd', '-f', config, '-E', join(host.dir, 'sshd.log')],
-    { netns: host.netns },
-  );
+  // nsenter, not `ip netns exec`: the latter gives a private mount namespace, and namespaces that
+  // SSH sessions create (workloads) would then be invisible outside the session.
+  await run([
+    'nsenter', `--net=/run/netns/${host.netns}`, 'unshare', '--uts', '--', 'sh', '-c', 'hostname "$1"; shift; exec "$@"', 'sh', host.name,
+    '/usr/sbin/sshd', '-f', config, '-E', join(host.dir, 'sshd.log'),
+  ]);
 }
 
 /** True once the address answers with an SSH banner. */
