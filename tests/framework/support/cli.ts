@@ -1,0 +1,43 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { run, type ExecResult } from '../../../lib/util/exec';
+
+export const NETVET = fileURLToPath(new URL('../../../bin/netvet.js', import.meta.url));
+
+/** Runs the real `netvet` command, as a user would. */
+export function netvet(args: string[], options: { env?: NodeJS.ProcessEnv; argv0?: string[]; timeoutMs?: number } = {}): Promise<ExecResult> {
+  return run([...(options.argv0 ?? []), process.execPath, NETVET, ...args], { allowFail: true, env: options.env, timeoutMs: options.timeoutMs ?? 120_000 });
+}
+
+/** Starts `netvet` in its own process group, so a test can SIGKILL it halfway. */
+export function startNetvet(args: string[]): ChildProcess {
+  return spawn(process.execPath, [NETVET, ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+export function labDirOf(name: string): string {
+  return `${process.env.NETVET_STATE_DIR ?? '/var/lib/netvet'}/labs/${name}`;
+}
+
+/** The lab's /16, from its saved plan (while it exists). */
+export function labRange(name: string): string {
+  const file = `${labDirOf(name)}/plan.json`;
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { range: string }).range : '';
+}
+
+/** Everything of a lab that could leak: namespaces, root links, its fence route, processes, its folder. */
+export async function leftovers(name: string, range: string): Promise<string[]> {
+  const found: string[] = [];
+  const netns = (await run(['ip', 'netns', 'list'])).stdout.split('\n').map((l) => l.split(' ')[0]);
+  found.push(...netns.filter((ns) => ns.startsWith(`nv-${name}-`)).map((ns) => `netns ${ns}`));
+  const links = (await run(['ip', '-o', 'link', 'show'])).stdout.split('\n').map((l) => l.split(': ')[1]?.split('@')[0] ?? '');
+  found.push(...links.filter((l) => l.startsWith(`${name}-`)).map((l) => `link ${l}`));
+  if (range) {
+    const routes = (await run(['ip', 'route', 'show', 'table', 'all'])).stdout.split('\n');
+    found.push(...routes.filter((r) => r.includes(range) || r.includes(range.split('.').slice(0, 2).join('.') + '.')).map((r) => `route ${r}`));
+  }
+  const ps = (await run(['ps', '-eo', 'pid=,args='])).stdout.split('\n');
+  found.push(...ps.filter((p) => p.includes(`${labDirOf(name)}/`)).map((p) => `process ${p.trim()}`));
+  if (existsSync(labDirOf(name))) found.push(`folder ${labDirOf(name)}`);
+  return found;
+}
