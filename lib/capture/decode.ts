@@ -65,7 +65,7 @@ export function decodeLink(packet: CapturedPacket): LinkHeader | undefined {
 
 export function decodeEthernet(data: Uint8Array, offset: number): LinkHeader | undefined {
   if (data.length < offset + 14) return undefined;
-  const header = { dst: mac(data, offset, 6), src: mac(data, offset + 6, 6), vlans: [], etherType: u16(data, offset + 12), next: offset + 14 };
+  const header: LinkHeader = { dst: mac(data, offset, 6), src: mac(data, offset + 6, 6), vlans: [], etherType: u16(data, offset + 12), next: offset + 14 };
   return withVlans(data, offset + 14, header);
 }
 
