@@ -1,5 +1,4 @@
-import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { appendSynced, readJsonLines } from '../util/jsonl';
 
 /**
  * What a lab made, written before it is made, so `lab down` can undo a lab that was killed halfway:
@@ -18,28 +17,10 @@ export class Journal {
   constructor(readonly file: string) {}
 
   record(entry: JournalEntry): void {
-    mkdirSync(dirname(this.file), { recursive: true });
-    const fd = openSync(this.file, 'a');
-    try {
-      appendFileSync(fd, JSON.stringify(entry) + '\n');
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    appendSynced(this.file, entry);
   }
 
-  /** Entries in the order they were written; a line torn by a crash mid-write is ignored. */
   entries(): JournalEntry[] {
-    if (!existsSync(this.file)) return [];
-    return readFileSync(this.file, 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .flatMap((line) => {
-        try {
-          return [JSON.parse(line) as JournalEntry];
-        } catch {
-          return [];
-        }
-      });
+    return readJsonLines<JournalEntry>(this.file);
   }
 }

@@ -9,7 +9,7 @@ import { buildChassis } from './chassis';
 import { buildControlPlane } from './control-plane';
 import { checkHealth, type LabHealth } from './health';
 import { Journal } from './journal';
-import { withLock } from './lock';
+import { withLock } from '../util/lock';
 import { buildNetwork } from './network';
 import { allHosts, checkLabName, labDir, planLab, stateRoot, type LabPlan } from './plan';
 import { pidsInNetns, readPidfile, isOurs, terminate } from './processes';

@@ -44,7 +44,7 @@ export function describeLab(plan: LabPlan, hostKeys: Map<string, string>): Targe
       floatingIpRange: { start: plan.external.floatingIps[0], end: plan.external.floatingIps[1] },
       routerGatewayRange: { start: plan.external.routerGateways[0], end: plan.external.routerGateways[1] },
     },
-    workloads: { mtu: profile.mtu.workload },
+    workloads: { mtu: profile.mtu.workload, namespacePrefix: `nv-${plan.name}-w-` },
     capabilities: [
       'orchestrator:lab',
       'ssh:hosts',

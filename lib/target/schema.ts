@@ -77,9 +77,13 @@ export const targetSchema = z
       .strict()
       .optional(),
     workloads: z
-      .object({ mtu: z.number().int().min(576).max(9000).default(1500) })
+      .object({
+        mtu: z.number().int().min(576).max(9000).default(1500),
+        /** Lab orchestrator: workload namespaces start with this, so the lab's own teardown finds them. */
+        namespacePrefix: z.string().regex(/^[a-z0-9-]*$/).default('nv-'),
+      })
       .strict()
-      .default({ mtu: 1500 }),
+      .default({ mtu: 1500, namespacePrefix: 'nv-' }),
     capabilities: z.array(z.string()).default([]),
   })
   .strict();

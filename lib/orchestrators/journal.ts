@@ -1,0 +1,72 @@
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { appendSynced, readJsonLines } from '../util/jsonl';
+
+/** The first line of a run journal: who wrote it and against which target. */
+export interface RunHeader {
+  kind: 'header';
+  prefix: string;
+  pid: number;
+  targetFile: string;
+  orchestrator: string;
+  started: string;
+}
+
+/** One thing a driver created, in the driver's own terms; the driver knows how to undo it. */
+export interface UndoEntry {
+  kind: 'undo';
+  what: string;
+  undo: Record<string, unknown>;
+}
+
+export function runsDir(): string {
+  return join(process.env.NETVET_STATE_DIR ?? '/var/lib/netvet', 'runs');
+}
+
+/**
+ * A deployment's journal: every resource is recorded before it is created, so a test that failed,
+ * a worker that crashed or a run that was killed can all be undone in reverse order.
+ */
+export class RunJournal {
+  readonly file: string;
+
+  constructor(readonly prefix: string) {
+    this.file = join(runsDir(), `${prefix}.jsonl`);
+  }
+
+  static create(prefix: string, header: Omit<RunHeader, 'kind' | 'prefix' | 'pid' | 'started'>): RunJournal {
+    const journal = new RunJournal(prefix);
+    appendSynced(journal.file, { kind: 'header', prefix, pid: process.pid, started: new Date().toISOString(), ...header } satisfies RunHeader);
+    return journal;
+  }
+
+  /** Journals left on this machine, with their headers. */
+  static all(): Array<{ journal: RunJournal; header: RunHeader | undefined }> {
+    if (!existsSync(runsDir())) return [];
+    return readdirSync(runsDir())
+      .filter((f) => f.endsWith('.jsonl'))
+      .map((f) => {
+        const journal = new RunJournal(f.slice(0, -'.jsonl'.length));
+        return { journal, header: journal.header() };
+      });
+  }
+
+  record(what: string, undo: Record<string, unknown>): void {
+    appendSynced(this.file, { kind: 'undo', what, undo } satisfies UndoEntry);
+  }
+
+  header(): RunHeader | undefined {
+    return readJsonLines<RunHeader | UndoEntry>(this.file).find((e): e is RunHeader => e.kind === 'header');
+  }
+
+  /** Undo entries, newest first. */
+  undoEntries(): UndoEntry[] {
+    return readJsonLines<RunHeader | UndoEntry>(this.file)
+      .filter((e): e is UndoEntry => e.kind === 'undo')
+      .reverse();
+  }
+
+  remove(): void {
+    rmSync(this.file, { force: true });
+  }
+}

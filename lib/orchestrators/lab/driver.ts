@@ -1,0 +1,340 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ip2long, long2ip, Netmask } from 'netmask';
+import { namespaceShell } from '../../access';
+import type { Target } from '../../target/schema';
+import type { TargetHosts } from '../../target/hosts';
+import type { Router, Topology, Workload } from '../../topology';
+import { NetvetError } from '../../util/errors';
+import { withLock } from '../../util/lock';
+import type { RunJournal } from '../journal';
+import type { DeployedWorkload, Deployment, Orchestrator } from '../types';
+import { Names } from './names';
+import { Northbound } from './northbound';
+import { membershipCommands, securityGroupCommands } from './security-groups';
+import { plugWorkload, unplugWorkload } from './workload';
+
+/** Undo records of this driver, as written to the run journal. */
+type Undo =
+  | { nb: string[] }
+  | { dhcpOf: string }
+  | { workload: { host: string; netns: string; taps: string[]; dir: string } };
+
+const tag = (prefix: string) => `external_ids:netvet=${prefix}`;
+
+/**
+ * The embedded lab's orchestrator: programs the OVN northbound DB (as a CMS would) and places
+ * workloads in namespaces on the chassis over SSH (as Nova and os-vif would). It needs only the
+ * target file: OVN endpoints, hosts and the external network.
+ */
+export class LabOrchestrator implements Orchestrator {
+  readonly name = 'lab';
+  private readonly nb: Northbound;
+
+  constructor(
+    private readonly target: Target,
+    private readonly hosts: TargetHosts,
+  ) {
+    if (!target.ovn) {
+      throw new NetvetError(`target '${target.name}' has no ovn section`, 'the lab orchestrator programs OVN: add ovn.northbound and ovn.southbound to the target file');
+    }
+    this.nb = new Northbound(target.ovn.northbound);
+  }
+
+  async apply(topology: Topology, journal: RunJournal): Promise<Deployment> {
+    const names = new Names(journal.prefix);
+    const deployment: Deployment = { topology, prefix: journal.prefix, workloads: {}, routers: {}, floatingIps: {} };
+    await this.createSwitches(names, topology, journal);
+    for (const router of topology.routers) await this.createRouter(names, router, journal, deployment);
+    for (const group of [names.dropGroup(), ...topology.securityGroups.map((g) => names.portGroup(g.name))]) {
+      journal.record(`port group ${group}`, { nb: ['--if-exists', 'destroy', 'port_group', group] } satisfies Undo);
+    }
+    await this.nb.run(securityGroupCommands(names, topology));
+    await this.createLogicalPorts(names, topology);
+    const placement = this.place(topology.workloads);
+    await Promise.all(topology.workloads.map(async (w) => (deployment.workloads[w.name] = await this.plug(names, w, placement.get(w.name)!, journal))));
+    await this.waitForPorts(names, topology);
+    for (const fip of topology.floatingIps) {
+      const address = await this.allocateExternal('floating IP', 'floatingIpRange', fip.address, async (free) => {
+        if (fip.workload !== null) await this.natFloatingIp(deployment, free, fip.workload, fip.port ?? 0);
+      });
+      deployment.floatingIps[fip.name] = { name: fip.name, address, workload: fip.workload, port: fip.workload === null ? null : (fip.port ?? 0) };
+    }
+    await this.nb.run([['sync']], { wait: 'hv' });
+    return deployment;
+  }
+
+  private async createSwitches(names: Names, topology: Topology, journal: RunJournal): Promise<void> {
+    const commands: string[][] = [];
+    for (const network of topology.networks) {
+      const ls = names.switch(network.name);
+      journal.record(`logical switch ${ls}`, { nb: ['--if-exists', 'ls-del', ls] } satisfies Undo);
+      commands.push(['ls-add', ls], ['set', 'logical_switch', ls, tag(names.prefix), `external_ids:netvet-tenant=${network.tenant}`]);
+    }
+    journal.record(`DHCP options of ${names.prefix}`, { dhcpOf: names.prefix } satisfies Undo);
+    await this.nb.run(commands);
+  }
+
+  private async createRouter(names: Names, router: Router, journal: RunJournal, deployment: Deployment): Promise<void> {
+    const lr = names.router(router.name);
+    journal.record(`logical router ${lr}`, { nb: ['--if-exists', 'lr-del', lr] } satisfies Undo);
+    const commands: string[][] = [['lr-add', lr], ['set', 'logical_router', lr, tag(names.prefix)]];
+    for (const iface of router.interfaces) {
+      const lrp = names.routerPort(router.name, iface.network);
+      const peer = names.routerPeer(router.name, iface.network);
+      commands.push(
+        ['lrp-add', lr, lrp, iface.mac, `${iface.address}/${iface.prefixLength}`],
+        ['lsp-add', names.switch(iface.network), peer],
+        ['lsp-set-type', peer, 'router'],
+        ['lsp-set-addresses', peer, 'router'],
+        ['lsp-set-options', peer, `router-port=${lrp}`],
+      );
+    }
+    for (const route of router.routes) commands.push(['lr-route-add', lr, route.destination, route.nexthop]);
+    await this.nb.run(commands);
+    deployment.routers[router.name] = { name: router.name, externalAddress: null };
+    if (router.externalGateway) {
+      const gateway = router.externalGateway;
+      deployment.routers[router.name].externalAddress = await this.allocateExternal('router gateway', 'routerGatewayRange', gateway.address, (address) =>
+        this.connectExternal(names, router, address, gateway.snat, journal),
+      );
+    }
+  }
+
+  /** The router's uplink: an external switch bridged to the provider network, a gateway port hosted on the gateway chassis. */
+  private async connectExternal(names: Names, router: Router, address: string, snat: boolean, journal: RunJournal): Promise<void> {
+    const external = this.external();
+    const ls = names.externalSwitch(router.name);
+    const lr = names.router(router.name);
+    const lrp = names.gatewayPort(router.name);
+    journal.record(`external switch ${ls}`, { nb: ['--if-exists', 'ls-del', ls] } satisfies Undo);
+    const gateways = this.hosts.withRole('gateway');
+    if (!gateways.length) throw new NetvetError(`target '${this.target.name}' has no gateway host`, `remove externalGateway from router ${router.name}, or add a host with role gateway`);
+    const prefixLength = new Netmask(external.cidr).bitmask;
+    await this.nb.run([
+      ['ls-add', ls],
+      ['set', 'logical_switch', ls, tag(names.prefix)],
+      ['lsp-add', ls, `${ls}-ln`],
+      ['lsp-set-type', `${ls}-ln`, 'localnet'],
+      ['lsp-set-addresses', `${ls}-ln`, 'unknown'],
+      ['lsp-set-options', `${ls}-ln`, `network_name=${external.physicalNetwork}`],
+      ['lrp-add', lr, lrp, macFor(address), `${address}/${prefixLength}`],
+      ...gateways.map((g, i) => ['lrp-set-gateway-chassis', lrp, g.name, String(20 - i)]),
+      ['lsp-add', ls, `${lrp}-rp`],
+      ['lsp-set-type', `${lrp}-rp`, 'router'],
+      ['lsp-set-addresses', `${lrp}-rp`, 'router'],
+      ['lsp-set-options', `${lrp}-rp`, `router-port=${lrp}`],
+      ['lr-route-add', lr, '0.0.0.0/0', external.gateway],
+      ...(snat ? router.interfaces.map((i) => ['lr-nat-add', lr, 'snat', address, i.cidr]) : []),
+    ]);
+  }
+
+  private async createLogicalPorts(names: Names, topology: Topology): Promise<void> {
+    const commands: string[][] = [];
+    const dhcp = topology.networks.flatMap((n) => n.subnets).filter((s) => s.dhcp && s.gateway);
+    const dhcpIds = new Map<string, string>();
+    if (dhcp.length) {
+      const created = await this.nb.run(
+        dhcp.map((s) => [
+          'create', 'DHCP_Options', `cidr=${s.cidr}`, tag(names.prefix),
+          `options:server_id=${s.gateway}`, `options:server_mac=${macFor(s.gateway!)}`, 'options:lease_time=3600',
+          `options:router=${s.gateway}`, `options:mtu=${this.target.workloads.mtu}`,
+          ...(s.hostRoutes.length
+            ? [`options:classless_static_route="{${[...s.hostRoutes.map((r) => `${r.destination},${r.nexthop}`), `0.0.0.0/0,${s.gateway}`].join(', ')}}"`]
+            : []),
+          ...(s.dnsServers.length ? [`options:dns_server="{${s.dnsServers.join(', ')}}"`] : []),
+        ]),
+      );
+      dhcp.forEach((s, i) => dhcpIds.set(s.name, created[i]));
+    }
+    for (const workload of topology.workloads) {
+      for (const port of workload.ports) {
+        const lsp = names.workloadPort(workload.name, port.index);
+        commands.push(
+          ['lsp-add', names.switch(port.network), lsp],
+          ['lsp-set-addresses', lsp, `${port.mac} ${port.address}`],
+          ['set', 'logical_switch_port', lsp, tag(names.prefix)],
+        );
+        if (port.portSecurity) commands.push(['lsp-set-port-security', lsp, [port.mac, port.address, ...port.allowedAddressPairs].join(' ')]);
+        const options = dhcpIds.get(port.subnet);
+        if (options) commands.push(['lsp-set-dhcpv4-options', lsp, options]);
+      }
+    }
+    await this.nb.run([...commands, ...membershipCommands(names, topology)]);
+  }
+
+  /** Pinned workloads go where they are pinned; the others round-robin over the compute hosts. */
+  private place(workloads: Workload[]): Map<string, string> {
+    const computes = this.hosts.withRole('compute').map((h) => h.name);
+    if (!computes.length) throw new NetvetError(`target '${this.target.name}' has no compute host`, 'add a host with role compute to the target file');
+    let next = 0;
+    return new Map(
+      workloads.map((w) => {
+        if (w.host) {
+          const host = this.hosts.get(w.host);
+          if (!host.integrationBridge) {
+            throw new NetvetError(`workload ${w.name} is pinned to ${w.host}, which runs no workloads`, `pin it to one of: ${computes.join(', ')}`, { ...w.source, field: `workloads.${w.group}.host` });
+          }
+          return [w.name, w.host];
+        }
+        return [w.name, computes[next++ % computes.length]];
+      }),
+    );
+  }
+
+  private async plug(names: Names, workload: Workload, hostName: string, journal: RunJournal): Promise<DeployedWorkload> {
+    const host = this.hosts.get(hostName);
+    const shell = this.hosts.shell(hostName);
+    const netns = `${this.target.workloads.namespacePrefix}${names.prefix}${workload.name}`;
+    const ports = workload.ports.map((p) => {
+      const lsp = names.workloadPort(workload.name, p.index);
+      return { tap: names.tap(lsp), iface: p.interface, mac: p.mac, address: p.address, prefixLength: p.prefixLength, logicalPort: lsp, network: p.network };
+    });
+    const dir = `/run/netvet/workloads/${netns}`;
+    const integrationBridge = host.integrationBridge ?? 'br-int';
+    journal.record(`workload ${workload.name} on ${hostName}`, { workload: { host: hostName, netns, taps: ports.map((p) => p.tap), dir } } satisfies Undo);
+    await plugWorkload(shell, {
+      netns,
+      hostname: workload.name,
+      mtu: this.target.workloads.mtu,
+      forwarding: workload.forwarding,
+      ports,
+      defaultGateway: workload.ports[0]?.gateway ?? null,
+      routes: workload.routes,
+      runPrefix: names.prefix,
+      dir,
+      integrationBridge,
+      authorizedKey: readFileSync(`${this.target.access.ssh.privateKey}.pub`, 'utf8'),
+    });
+    return {
+      name: workload.name,
+      host: hostName,
+      ports: ports.map((p) => ({ network: p.network, address: p.address, mac: p.mac, interface: p.iface, id: p.logicalPort })),
+      shell: namespaceShell(shell, netns),
+    };
+  }
+
+  /** Converged means every workload port is bound and up, and every chassis has the flows. */
+  private async waitForPorts(names: Names, topology: Topology): Promise<void> {
+    const ports = topology.workloads.flatMap((w) => w.ports.map((p) => names.workloadPort(w.name, p.index)));
+    await this.nb.run(ports.map((lsp) => ['wait-until', 'logical_switch_port', lsp, 'up=true']), { timeoutS: 60 });
+  }
+
+  private external(): NonNullable<Target['externalNetwork']> {
+    if (!this.target.externalNetwork) {
+      throw new NetvetError(`target '${this.target.name}' has no external network`, 'add externalNetwork to the target file, or drop external gateways and floating IPs from the topology');
+    }
+    return this.target.externalNetwork;
+  }
+
+  /**
+   * Picks a free external address (or checks a fixed one) and uses it, holding a lock so parallel
+   * workers never pick the same address; "free" means no router port or NAT rule has it.
+   */
+  private async allocateExternal(what: string, range: 'floatingIpRange' | 'routerGatewayRange', fixed: string | null, use: (address: string) => Promise<void>): Promise<string> {
+    const { start, end } = this.external()[range];
+    const lock = join(process.env.NETVET_STATE_DIR ?? '/var/lib/netvet', 'locks', `${this.target.name}-external.lock`);
+    return withLock(lock, 'external address allocation', async () => {
+      const used = new Set<string>();
+      for (const row of await this.nb.list('Logical_Router_Port', ['networks'])) row.networks.split(' ').forEach((n) => used.add(n.split('/')[0]));
+      for (const row of await this.nb.list('NAT', ['external_ip'])) used.add(row.external_ip);
+      let address = fixed;
+      if (address && used.has(address)) throw new NetvetError(`${what} ${address} is already in use on target '${this.target.name}'`, 'drop the fixed address or pick a free one');
+      for (let long = ip2long(start); !address && long <= ip2long(end); long++) if (!used.has(long2ip(long))) address = long2ip(long);
+      if (!address) throw new NetvetError(`no free ${what} address left in ${start}-${end}`, "run 'netvet cleanup' to remove what earlier runs left");
+      await use(address);
+      return address;
+    }, { wait: true });
+  }
+
+  private routerFor(deployment: Deployment, workload: string, port: number): Router {
+    const network = deployment.topology.workloads.find((w) => w.name === workload)?.ports[port]?.network;
+    const router = deployment.topology.routers.find((r) => r.externalGateway && r.interfaces.some((i) => i.network === network));
+    if (!router) throw new NetvetError(`no router with an external gateway serves the network of ${workload}`, 'add a router with externalGateway on that network');
+    return router;
+  }
+
+  private async natFloatingIp(deployment: Deployment, address: string, workload: string, port: number): Promise<void> {
+    const names = new Names(deployment.prefix);
+    const router = this.routerFor(deployment, workload, port);
+    const inside = deployment.topology.workloads.find((w) => w.name === workload)!.ports[port].address;
+    await this.nb.run([['lr-nat-add', names.router(router.name), 'dnat_and_snat', address, inside]]);
+  }
+
+  async associateFloatingIp(deployment: Deployment, floatingIp: string, workload: string, port = 0): Promise<void> {
+    const fip = deployment.floatingIps[floatingIp];
+    if (fip.workload !== null) await this.disassociateFloatingIp(deployment, floatingIp);
+    await this.natFloatingIp(deployment, fip.address, workload, port);
+    await this.nb.run([['sync']], { wait: 'hv' });
+    deployment.floatingIps[floatingIp] = { ...fip, workload, port };
+  }
+
+  async disassociateFloatingIp(deployment: Deployment, floatingIp: string): Promise<void> {
+    const fip = deployment.floatingIps[floatingIp];
+    if (fip.workload === null) return;
+    const router = this.routerFor(deployment, fip.workload, fip.port ?? 0);
+    await this.nb.run([['lr-nat-del', new Names(deployment.prefix).router(router.name), 'dnat_and_snat', fip.address]], { wait: 'hv' });
+    deployment.floatingIps[floatingIp] = { ...fip, workload: null, port: null };
+  }
+
+  /** Undoes newest first; one failure does not stop the rest (each leak would hide the next). */
+  async undo(journal: RunJournal): Promise<void> {
+    const failures: string[] = [];
+    for (const entry of journal.undoEntries()) {
+      const undo = entry.undo as Undo;
+      try {
+        if ('nb' in undo) await this.nb.run([undo.nb]);
+        else if ('dhcpOf' in undo) await this.deleteDhcpOptions((prefix) => prefix === undo.dhcpOf);
+        else await unplugWorkload(this.hosts.shell(undo.workload.host), { ...undo.workload, integrationBridge: this.hosts.get(undo.workload.host).integrationBridge ?? 'br-int' });
+      } catch (error) {
+        failures.push(`${entry.what}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    if (failures.length) throw new NetvetError(`could not remove: ${failures.join('; ')}`, `run 'netvet cleanup' once the target is reachable`);
+  }
+
+  private async deleteDhcpOptions(matches: (prefix: string) => boolean): Promise<string[]> {
+    const rows = (await this.nb.list('DHCP_Options', ['_uuid', 'external_ids'])).filter((r) => matches(/netvet=(\S+)/.exec(r.external_ids)?.[1] ?? ''));
+    await this.nb.run(rows.map((r) => ['destroy', 'DHCP_Options', r._uuid]));
+    return rows.map((r) => `DHCP options ${r._uuid}`);
+  }
+
+  async sweep(prefix: string): Promise<string[]> {
+    const removed: string[] = [];
+    const ours = (value: string) => (/netvet=(\S+)/.exec(value)?.[1] ?? '').startsWith(prefix);
+    for (const host of this.target.hosts.filter((h) => h.integrationBridge)) {
+      const shell = this.hosts.shell(host.name);
+      const nsPrefix = `${this.target.workloads.namespacePrefix}${prefix}`;
+      const namespaces = (await shell.exec(['ip', 'netns', 'list'])).stdout.split('\n').map((l) => l.split(' ')[0]).filter((ns) => ns.startsWith(nsPrefix));
+      const ports = (await shell.exec(['ovs-vsctl', '--format=csv', '--no-headings', '--columns=name,external_ids', 'list', 'interface'])).stdout
+        .split('\n')
+        .filter((line) => new RegExp(`netvet-run="?${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`).test(line))
+        .map((line) => line.split(',')[0]);
+      for (const netns of namespaces) {
+        await unplugWorkload(shell, { netns, taps: [], dir: `/run/netvet/workloads/${netns}`, integrationBridge: host.integrationBridge! });
+        removed.push(`workload namespace ${netns} on ${host.name}`);
+      }
+      if (ports.length) {
+        await shell.exec(['ovs-vsctl', ...ports.flatMap((p) => ['--', '--if-exists', 'del-port', host.integrationBridge!, p])]);
+        removed.push(...ports.map((p) => `OVS port ${p} on ${host.name}`));
+      }
+    }
+    for (const [table, del] of [['Port_Group', 'pg-del'], ['Logical_Router', 'lr-del'], ['Logical_Switch', 'ls-del']] as const) {
+      const rows = (await this.nb.list(table, ['name', 'external_ids'])).filter((r) => ours(r.external_ids));
+      await this.nb.run(rows.map((r) => ['--if-exists', del, r.name]));
+      removed.push(...rows.map((r) => `${table} ${r.name}`));
+    }
+    removed.push(...(await this.deleteDhcpOptions((p) => p.startsWith(prefix))));
+    return removed;
+  }
+
+  close(): Promise<void> {
+    return this.hosts.close();
+  }
+}
+
+/** A stable locally administered MAC for a router or DHCP server address. */
+function macFor(address: string): string {
+  const long = ip2long(address);
+  return ['0a', '58', ...[24, 16, 8, 0].map((shift) => ((long >>> shift) & 0xff).toString(16).padStart(2, '0'))].join(':');
+}

@@ -1,0 +1,120 @@
+import { readFileSync } from 'node:fs';
+import type { Shell } from '../../access';
+import { CommandError } from '../../util/exec';
+
+const RESPONDER = readFileSync(new URL('../../traffic/agents/responder.py', import.meta.url), 'utf8');
+
+/** Ports the responder in every workload answers on; sshd answers on 22. */
+export const WORKLOAD_SERVICES = { tcp: [7, 5000], udp: [7, 5000], http: [80], ssh: 22 } as const;
+
+export interface WorkloadPortSpec {
+  /** Chassis end of the veth, plugged into the integration bridge. */
+  tap: string;
+  /** Interface name inside the workload. */
+  iface: string;
+  mac: string;
+  address: string;
+  prefixLength: number;
+  /** The OVN logical switch port it binds (OVS external_ids:iface-id), as Nova/os-vif do. */
+  logicalPort: string;
+}
+
+export interface WorkloadSpec {
+  netns: string;
+  hostname: string;
+  mtu: number;
+  forwarding: boolean;
+  ports: WorkloadPortSpec[];
+  defaultGateway: string | null;
+  routes: Array<{ destination: string; nexthop: string }>;
+  /** Marks its OVS ports, so a sweep finds them by prefix. */
+  runPrefix: string;
+  /** Directory on the host for the workload's sshd and responder files. */
+  dir: string;
+  integrationBridge: string;
+  authorizedKey: string;
+}
+
+async function must(host: Shell, argv: string[], input?: string): Promise<string> {
+  const result = await host.exec(argv, { input, timeoutMs: 20_000 });
+  if (result.code !== 0) throw new CommandError([`${host.name}:`, ...argv], result);
+  return result.stdout;
+}
+
+/**
+ * A workload ("VM") on a chassis: its own network namespace and hostname, a veth per port plugged
+ * into the integration bridge with the logical port's id, addresses and routes, sshd, and a
+ * responder for probes. Everything goes through the host's shell (SSH), as on a real hypervisor.
+ * Returns the workload's pinned SSH host key.
+ */
+export async function plugWorkload(host: Shell, spec: WorkloadSpec): Promise<string> {
+  const { netns } = spec;
+  await must(host, ['ip', 'netns', 'add', netns]);
+  await must(host, ['ip', 'netns', 'exec', netns, 'sysctl', '-qw', 'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1',
+    `net.ipv4.ip_forward=${spec.forwarding ? 1 : 0}`, 'net.ipv4.conf.all.rp_filter=0', 'net.ipv4.conf.default.rp_filter=0']);
+  for (const port of spec.ports) {
+    await must(host, ['ip', 'link', 'add', port.tap, 'type', 'veth', 'peer', 'name', port.iface, 'netns', netns]);
+    await must(host, ['ip', 'link', 'set', port.tap, 'up']);
+    // The userspace datapath does not complete checksums left to veth offload.
+    await must(host, ['ip', 'netns', 'exec', netns, 'ethtool', '-K', port.iface, 'tx', 'off']);
+  }
+  const lines = [
+    'link set lo up',
+    ...spec.ports.flatMap((p) => [
+      `link set ${p.iface} address ${p.mac} mtu ${spec.mtu} up`,
+      `addr add ${p.address}/${p.prefixLength} dev ${p.iface}`,
+    ]),
+    ...(spec.defaultGateway ? [`route add default via ${spec.defaultGateway}`] : []),
+    ...spec.routes.map((r) => `route add ${r.destination} via ${r.nexthop}`),
+  ];
+  await must(host, ['ip', '-n', netns, '-batch', '-'], lines.join('\n') + '\n');
+  await must(host, [
+    'ovs-vsctl',
+    ...spec.ports.flatMap((p) => [
+      '--', 'add-port', spec.integrationBridge, p.tap,
+      '--', 'set', 'interface', p.tap, `external_ids:iface-id=${p.logicalPort}`, `external_ids:netvet-run=${spec.runPrefix}`,
+    ]),
+  ]);
+  return startServices(host, spec);
+}
+
+async function startServices(host: Shell, spec: WorkloadSpec): Promise<string> {
+  const { dir } = spec;
+  await must(host, ['mkdir', '-p', dir]);
+  await must(host, ['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', spec.hostname, '-f', `${dir}/host_key`]);
+  await must(host, ['tee', `${dir}/authorized_keys`], spec.authorizedKey);
+  const config = [
+    `ListenAddress 0.0.0.0:${WORKLOAD_SERVICES.ssh}`,
+    `HostKey ${dir}/host_key`,
+    `PidFile ${dir}/sshd.pid`,
+    `AuthorizedKeysFile ${dir}/authorized_keys`,
+    'PermitRootLogin prohibit-password',
+    'PasswordAuthentication no',
+    'UsePAM no',
+    'StrictModes no',
+    'UseDNS no',
+    'MaxSessions 64',
+    'LogLevel ERROR',
+    `SetEnv HOME=${dir}`,
+    '',
+  ].join('\n');
+  await must(host, ['tee', `${dir}/sshd_config`], config);
+  const responder = JSON.stringify({ hostname: spec.hostname, pidfile: `${dir}/responder.pid`, ...WORKLOAD_SERVICES });
+  // One UTS namespace for both daemons: the workload answers with its own hostname.
+  await must(host, [
+    'ip', 'netns', 'exec', spec.netns, 'unshare', '--uts', '--', 'sh', '-c',
+    'hostname "$1" && /usr/sbin/sshd -f "$2" && exec python3 -c "$3" "$4"',
+    'sh', spec.hostname, `${dir}/sshd_config`, RESPONDER, responder,
+  ]);
+  const [type, key] = (await must(host, ['cat', `${dir}/host_key.pub`])).trim().split(/\s+/);
+  return `${type} ${key}`;
+}
+
+/** Removes a workload: its processes, namespace (and with it the veths), OVS ports and files. */
+export async function unplugWorkload(host: Shell, workload: { netns: string; taps: string[]; dir: string; integrationBridge: string }): Promise<void> {
+  const pids = (await host.exec(['ip', 'netns', 'pids', workload.netns])).stdout.split(/\s+/).filter(Boolean);
+  if (pids.length) await host.exec(['kill', '-9', ...pids]);
+  await host.exec(['ip', 'netns', 'del', workload.netns]);
+  await host.exec(['ovs-vsctl', ...workload.taps.flatMap((tap) => ['--', '--if-exists', 'del-port', workload.integrationBridge, tap])]);
+  if (workload.dir.startsWith('/run/netvet/')) await host.exec(['rm', '-rf', workload.dir]);
+}

@@ -1,0 +1,68 @@
+# netvet responder: runs inside a workload and answers probes, so a probe's reply names who answered.
+# TCP ports: sends "<hostname>\n", then echoes lines. UDP ports: replies "<hostname> <payload>".
+# HTTP port: GET answers "<hostname>\n". Daemonizes and writes its PID to the given file.
+import json, os, socket, socketserver, sys, threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+config = json.loads(sys.argv[1])
+NAME = config["hostname"].encode()
+
+
+class TcpEcho(socketserver.StreamRequestHandler):
+    def handle(self):
+        self.wfile.write(NAME + b"\n")
+        for line in self.rfile:
+            self.wfile.write(line)
+
+
+class UdpEcho(socketserver.BaseRequestHandler):
+    def handle(self):
+        data, sock = self.request
+        sock.sendto(NAME + b" " + data, self.client_address)
+
+
+class Http(BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.end_headers()
+        self.wfile.write(NAME + b"\n")
+
+    def log_message(self, *args):
+        pass
+
+
+class HttpServer(ThreadingHTTPServer):
+    def server_bind(self):
+        # HTTPServer's own server_bind resolves the host name: a DNS timeout with no network.
+        socketserver.TCPServer.server_bind(self)
+        self.server_name, self.server_port = "netvet", self.server_address[1]
+
+
+class Tcp(socketserver.ThreadingTCPServer):
+    allow_reuse_address = True
+    daemon_threads = True
+
+
+class Udp(socketserver.ThreadingUDPServer):
+    allow_reuse_address = True
+
+
+servers = [Tcp(("0.0.0.0", p), TcpEcho) for p in config["tcp"]]
+servers += [Udp(("0.0.0.0", p), UdpEcho) for p in config["udp"]]
+servers += [HttpServer(("0.0.0.0", p), Http) for p in config["http"]]
+
+# Bound before detaching, so the caller knows the ports are open when this command returns.
+if os.fork():
+    os._exit(0)
+os.setsid()
+if os.fork():
+    os._exit(0)
+devnull = os.open(os.devnull, os.O_RDWR)
+for fd in (0, 1, 2):
+    os.dup2(devnull, fd)
+with open(config["pidfile"], "w") as f:
+    f.write(str(os.getpid()))
+for server in servers[1:]:
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+servers[0].serve_forever()
