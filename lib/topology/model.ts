@@ -123,7 +123,7 @@ export interface Workload {
   tenant: string;
   /** Target host the workload is pinned to; null lets the driver spread workloads over compute hosts. */
   host: string | null;
-  /** Routes packets between its ports (ip_forward on, no source checks needed beyond its pairs). */
+  /** Routes packets between its ports (ip_forward on); what it forwards must pass its ports' allowedAddressPairs. */
   forwarding: boolean;
   ports: WorkloadPort[];
   /** Static routes configured inside the workload. */

@@ -61,7 +61,7 @@ const routerInterface = z
 const router = z.strictObject({
   name,
   tenant: tenant.optional(),
-  interfaces: z.array(routerInterface).default([]),
+  interfaces: z.array(routerInterface).default([]).describe('Interfaces on tenant networks, one per subnet'),
   externalGateway: z
     .strictObject({
       snat: z.boolean().default(true).describe('Source-NAT traffic from the router\'s subnets to the external network'),
@@ -69,7 +69,7 @@ const router = z.strictObject({
     })
     .optional()
     .describe('Uplink to the external network the target provides'),
-  routes: z.array(route).default([]),
+  routes: z.array(route).default([]).describe('Static routes of the router'),
 });
 
 const securityGroupRule = z.strictObject({
@@ -98,7 +98,7 @@ const workloadPort = z.strictObject({
     .optional()
     .describe('Security groups; when left out the port has port security off and filters nothing'),
   allowedAddressPairs: z
-    .array(z.union([ipv4, cidr]))
+    .array(z.union([ipv4, cidr]).describe('An address such as 10.9.0.5 or a network such as 10.9.0.0/24'))
     .default([])
     .describe('Other source addresses or networks the port may send from'),
 });
@@ -109,7 +109,7 @@ const workload = z.strictObject({
   host: z.string().min(1).optional().describe('Target host to pin the workload to; spread over compute hosts otherwise'),
   count: z.number().int().min(1).max(100).default(1).describe('Replicas, named <name>-1, <name>-2 ... when more than 1'),
   forwarding: z.boolean().default(false).describe('Acts as a router or service instance (IP forwarding on)'),
-  ports: z.array(workloadPort).min(1),
+  ports: z.array(workloadPort).min(1).describe('Network ports, eth0, eth1 ... inside the workload'),
   routes: z.array(route).default([]).describe('Static routes inside the workload'),
 });
 
@@ -124,17 +124,17 @@ const floatingIp = z.strictObject({
 export const topologySchema = z
   .strictObject({
     name: name.optional().describe('Defaults to the file name without extension'),
-    description: z.string().optional(),
+    description: z.string().optional().describe('What the topology is for, in a sentence'),
     tenants: z
       .array(z.strictObject({ name }))
       .min(1)
       .optional()
       .describe('Tenants (projects); a single tenant "default" when left out'),
-    networks: z.array(network).min(1),
-    routers: z.array(router).default([]),
-    securityGroups: z.array(securityGroup).default([]),
-    workloads: z.array(workload).default([]),
-    floatingIps: z.array(floatingIp).default([]),
+    networks: z.array(network).min(1).describe('Networks (logical switches) with their subnets'),
+    routers: z.array(router).default([]).describe('Routers between networks, and to the external network'),
+    securityGroups: z.array(securityGroup).default([]).describe('Security groups (stateful port filters)'),
+    workloads: z.array(workload).default([]).describe('Workloads: VMs, pods or lab namespaces, whatever the target runs'),
+    floatingIps: z.array(floatingIp).default([]).describe('Floating IPs: external addresses NATed to a workload port'),
   })
   .meta({ title: 'netvet topology', description: 'What a scenario builds through an orchestrator: tenants, networks, routers, security groups, workloads and floating IPs' });
 
