@@ -1,6 +1,7 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { constants } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import ssh2 from 'ssh2';
 import type { ClientChannel, ConnectConfig } from 'ssh2';
 import { NetvetError } from '../util/errors';
@@ -9,6 +10,10 @@ import type { ExecOptions, ExecResult, Shell } from './shell';
 
 const { Client, utils } = ssh2;
 type Client = InstanceType<typeof Client>;
+
+/** Set in each command's environment, so its processes can be found again. */
+const MARKER = 'NETVET_EXEC';
+const SESSION_RETRIES = 6;
 
 /** A host reached over SSH, as a target file describes it. */
 export interface SshTarget {
@@ -46,10 +51,14 @@ interface Entry {
   port: number;
   /** `user@host:port`, plus ` via <jump>`: how errors name the place. */
   label: string;
-  pinned?: Buffer;
-  pinnedType?: string;
+  pinned?: PinnedKey;
   slots: Slots;
   connection?: Promise<Connection>;
+}
+
+interface PinnedKey {
+  blob: Buffer;
+  type: string;
 }
 
 type ChannelCallback = (error: Error | undefined, channel: ClientChannel) => void;
@@ -98,7 +107,7 @@ export class SshPool {
     if (!entry) {
       const port = target.port ?? 22;
       const label = `${target.username}@${target.host}:${port}${target.jump ? ` via ${this.entry(target.jump).label}` : ''}`;
-      entry = { target, port, label, slots: new Slots(this.settings.maxChannels), ...parsePinnedKey(target, label) };
+      entry = { target, port, label, pinned: parsePinnedKey(target, label), slots: new Slots(this.settings.maxChannels) };
       this.entries.set(key, entry);
     }
     return entry;
@@ -106,26 +115,24 @@ export class SshPool {
 
   private async exec(entry: Entry, argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
     if (this.closed) throw new Error(`SshPool is closed; cannot run ${argv[0]} on ${entry.label}`);
-    const command = quoteArgv(argv);
+    // The marker lets a timeout find and kill the command's processes (see killMarked).
+    const marker = randomBytes(8).toString('hex');
+    const command = `${MARKER}=${marker} ${quoteArgv(argv)}`;
     await entry.slots.acquire();
-    let channel: { channel: ClientChannel; connection: Connection };
+    let opened: { channel: ClientChannel; connection: Connection };
     try {
-      channel = await this.withConnection(entry, async (connection) => ({
+      opened = await this.withConnection(entry, async (connection) => ({
         connection,
-        channel: await openChannel(entry, connection, (done) => connection.client.exec(command, done), (reason) =>
-          new NetvetError(
-            `${entry.label} refused to open a session channel: ${reason}`,
-            `set the pool's maxChannels below the server's MaxSessions (sshd_config on ${entry.target.host})`,
-          ),
-        ),
+        channel: await openSession(entry, connection, command),
       }));
     } catch (error) {
       entry.slots.release();
       throw error;
     }
     // The slot is free only when the server has closed the channel, even after a timeout.
-    channel.channel.once('close', () => entry.slots.release());
-    return collect(entry, channel.connection, channel.channel, options.timeoutMs ?? this.settings.commandTimeoutMs, options.input);
+    opened.channel.once('close', () => entry.slots.release());
+    const timeoutMs = options.timeoutMs ?? this.settings.commandTimeoutMs;
+    return collect(entry, opened.connection, opened.channel, timeoutMs, options.input, marker);
   }
 
   /** Runs `use` on the target's connection; if that connection turns out dead, once more on a new one. */
@@ -172,27 +179,33 @@ export class SshPool {
       keepaliveInterval: this.settings.keepaliveIntervalMs,
       keepaliveCountMax: 3,
     };
-    if (entry.pinned) {
-      const pinned = entry.pinned;
+    const { pinned } = entry;
+    if (pinned) {
       // Offer only the pinned key's type, or a server with several host keys may show another one.
-      config.algorithms = { serverHostKey: hostKeyAlgorithms(entry.pinnedType ?? '') as never };
+      config.algorithms = { serverHostKey: hostKeyAlgorithms(pinned.type) as never };
       config.hostVerifier = (key: Buffer) => {
         offered = key;
-        return key.equals(pinned);
+        return key.equals(pinned.blob);
       };
     }
     const client = new Client();
     try {
       await new Promise<void>((resolve, reject) => {
-        client.once('ready', resolve).once('error', reject);
-        client.once('close', () => reject(new Error('the server closed the connection during login')));
+        const closed = (): void => reject(new Error('the server closed the connection during login'));
+        // Kept after a failure: ssh2 may report more errors while the socket winds down.
+        client.on('error', reject).on('close', closed);
+        client.once('ready', () => {
+          client.off('error', reject).off('close', closed);
+          resolve();
+        });
         client.connect(config);
       });
     } catch (error) {
       client.destroy();
       throw connectError(entry, error, this.settings.connectTimeoutMs, offered);
     }
-    client.removeAllListeners();
+    // Each exec is a few small request/reply packets: Nagle would hold them for the peer's ACK.
+    client.setNoDelay(true);
     const connection: Connection = {
       client,
       open: true,
@@ -234,8 +247,8 @@ function identity(target: SshTarget): unknown[] {
   return [username, host, port ?? 22, privateKeyPath, hostKey ?? null, jump ? identity(jump) : null];
 }
 
-function parsePinnedKey(target: SshTarget, label: string): { pinned?: Buffer; pinnedType?: string } {
-  if (target.hostKey === undefined) return {};
+function parsePinnedKey(target: SshTarget, label: string): PinnedKey | undefined {
+  if (target.hostKey === undefined) return undefined;
   const key = utils.parseKey(target.hostKey);
   if (key instanceof Error || key.isPrivateKey()) {
     throw new NetvetError(
@@ -243,7 +256,7 @@ function parsePinnedKey(target: SshTarget, label: string): { pinned?: Buffer; pi
       `copy the whole line of /etc/ssh/ssh_host_ed25519_key.pub on ${target.host} (\`ssh-ed25519 AAAA...\`)`,
     );
   }
-  return { pinned: key.getPublicSSH(), pinnedType: key.type };
+  return { blob: key.getPublicSSH(), type: key.type };
 }
 
 function hostKeyAlgorithms(keyType: string): string[] {
@@ -257,9 +270,9 @@ function fingerprint(key: Buffer): string {
 function connectError(entry: Entry, error: unknown, timeoutMs: number, offered?: Buffer): NetvetError {
   if (error instanceof NetvetError) return error;
   const { label, target, pinned, port } = entry;
-  if (pinned && offered && !offered.equals(pinned)) {
+  if (pinned && offered && !offered.equals(pinned.blob)) {
     return new NetvetError(
-      `host key of ${label} is ${fingerprint(offered)}, but ${fingerprint(pinned)} is pinned`,
+      `host key of ${label} is ${fingerprint(offered)}, but ${fingerprint(pinned.blob)} is pinned`,
       `if ${target.host} was reinstalled, set hostKey to the line in its /etc/ssh/ssh_host_*_key.pub; otherwise someone may be intercepting the connection`,
     );
   }
@@ -280,6 +293,27 @@ function connectError(entry: Entry, error: unknown, timeoutMs: number, offered?:
     `cannot connect to ${label}: ${message}`,
     `check that sshd runs on ${target.host} and listens on port ${port} (\`ss -ltn\` there), and that the target names the right host and port`,
   );
+}
+
+/**
+ * Opens the exec channel. sshd counts a closed session until its next pass over the connection, so a
+ * channel opened right after another closed can be refused though there is room: try again briefly
+ * (10 ms doubling, 630 ms in all) before calling it a refusal.
+ */
+async function openSession(entry: Entry, connection: Connection, command: string): Promise<ClientChannel> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await openChannel(entry, connection, (done) => connection.client.exec(command, done), (reason) =>
+        new NetvetError(
+          `${entry.label} refused to open a session channel: ${reason}`,
+          `set the pool's maxChannels below the server's MaxSessions (sshd_config on ${entry.target.host})`,
+        ),
+      );
+    } catch (error) {
+      if (error instanceof ConnectionDropped || attempt === SESSION_RETRIES) throw error;
+      await sleep(10 * 2 ** attempt);
+    }
+  }
 }
 
 /**
@@ -314,34 +348,39 @@ function openChannel(
   });
 }
 
-/** Reads the command's output and exit status; past the timeout, kills it and answers 124. */
+/** Reads the command's output and exit status; past the timeout, kills the command and answers 124. */
 function collect(
   entry: Entry,
   connection: Connection,
   channel: ClientChannel,
   timeoutMs: number,
   input: string | undefined,
+  marker: string,
 ): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     const text = (chunks: Buffer[]): string => Buffer.concat(chunks).toString('utf8');
-    let code: number | undefined;
     channel.on('data', (chunk: Buffer) => stdout.push(chunk));
     channel.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-    channel.on('exit', (status: number | null, signal?: string) => {
-      code = status ?? 128 + (constants.signals[signal as NodeJS.Signals] ?? 0);
-    });
+    let timedOut = false;
     const timer = setTimeout(() => {
-      // sshd delivers the signal to the command's whole process group, so nothing is left running.
-      channel.signal('KILL');
-      channel.close();
-      resolve({ code: 124, stdout: text(stdout), stderr: `${text(stderr)}\ntimed out after ${timeoutMs} ms` });
+      timedOut = true;
+      void killMarked(connection, marker).then(() => {
+        channel.close();
+        resolve({ code: 124, stdout: text(stdout), stderr: `${text(stderr)}\ntimed out after ${timeoutMs} ms` });
+      });
     }, timeoutMs);
-    channel.on('close', () => {
+    // 'close' repeats the exit status; 'exit' itself may have fired before this listener existed,
+    // when the whole exchange arrived in one read.
+    channel.on('close', (status?: number | null, signal?: string) => {
       clearTimeout(timer);
-      if (code !== undefined) resolve({ code, stdout: text(stdout), stderr: text(stderr) });
-      else {
+      if (timedOut) return;
+      if (typeof status === 'number') resolve({ code: status, stdout: text(stdout), stderr: text(stderr) });
+      else if (signal) {
+        const code = 128 + (constants.signals[signal as NodeJS.Signals] ?? 0);
+        resolve({ code, stdout: text(stdout), stderr: text(stderr) });
+      } else {
         const why = connection.lastError ? `: ${connection.lastError}` : '';
         reject(
           new NetvetError(
@@ -353,6 +392,35 @@ function collect(
     });
     if (input === undefined) channel.end();
     else channel.end(input);
+  });
+}
+
+/**
+ * Kills every process that still carries the command's marker. sshd refuses the SSH "signal" request
+ * for root (its sessions run without privilege separation), and closing the channel leaves the
+ * command running, so a second short channel does the kill. It is best effort and bounded: the
+ * caller gets 124 either way, and it takes no slot (the default limit leaves spares below MaxSessions).
+ */
+function killMarked(connection: Connection, marker: string): Promise<void> {
+  const script =
+    `for f in $(grep -lzsx ${MARKER}=${marker} /proc/[0-9]*/environ); ` +
+    'do f=${f#/proc/}; kill -KILL "${f%/environ}" 2>/dev/null; done';
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, 5_000);
+    const done = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    try {
+      connection.client.exec(script, (error, channel) => {
+        if (error) return done();
+        channel.on('close', done).resume();
+        channel.stderr.resume();
+        channel.end();
+      });
+    } catch {
+      done();
+    }
   });
 }
 
@@ -370,7 +438,7 @@ async function end(connection: Connection | undefined): Promise<void> {
   });
 }
 
-/** Counts open channels on one connection; callers past the limit wait in order. */
+/** Counts open channels on a target's connection; callers past the limit wait in order. */
 class Slots {
   private readonly waiting: (() => void)[] = [];
 
