@@ -1,4 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { defineConfig } from '@playwright/test';
+
+// One id per run, shared by every worker: it prefixes everything the run creates on the target.
+process.env.NETVET_RUN ??= randomBytes(2).toString('hex');
 
 /**
  * Projects: `framework` holds netvet's own tests (units, the lab, scenarios broken on purpose);

@@ -1,5 +1,5 @@
 import type { Target } from '../target/schema';
-import { TargetHosts } from '../target/hosts';
+import type { TargetHosts } from '../target/hosts';
 import { NetvetError } from '../util/errors';
 import { LabOrchestrator } from './lab/driver';
 import type { Orchestrator } from './types';
@@ -8,11 +8,11 @@ export type { Deployment, DeployedWorkload, Orchestrator } from './types';
 export { RunJournal } from './journal';
 
 /** Drivers by the target's `orchestrator` value; each lives in its own folder and imports no other. */
-const drivers: Record<string, (target: Target) => Orchestrator> = {
-  lab: (target) => new LabOrchestrator(target, new TargetHosts(target)),
+const drivers: Record<string, (target: Target, hosts: TargetHosts) => Orchestrator> = {
+  lab: (target, hosts) => new LabOrchestrator(target, hosts),
 };
 
-export function orchestratorFor(target: Target): Orchestrator {
+export function orchestratorFor(target: Target, hosts: TargetHosts): Orchestrator {
   const make = drivers[target.orchestrator];
   if (!make) {
     throw new NetvetError(
@@ -20,5 +20,5 @@ export function orchestratorFor(target: Target): Orchestrator {
       `use a target with one of: ${Object.keys(drivers).join(', ')}`,
     );
   }
-  return make(target);
+  return make(target, hosts);
 }

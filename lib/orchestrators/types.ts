@@ -19,6 +19,8 @@ export interface DeployedWorkload {
   ports: Array<{ network: string; address: string; mac: string; interface: string; id: string }>;
   /** Runs commands inside the workload. */
   shell: Shell;
+  /** The workload's own SSH host key, for logging in to it (through a floating IP, say). */
+  hostKey?: string;
 }
 
 export interface DeployedRouter {
@@ -48,5 +50,6 @@ export interface Orchestrator {
   sweep(prefix: string): Promise<string[]>;
   associateFloatingIp(deployment: Deployment, floatingIp: string, workload: string, port?: number): Promise<void>;
   disassociateFloatingIp(deployment: Deployment, floatingIp: string): Promise<void>;
-  close(): Promise<void>;
+  /** The orchestrator's and SDN's own view, attached to the report when a test fails. */
+  diagnose(deployment: Deployment): Promise<Array<{ name: string; body: string }>>;
 }

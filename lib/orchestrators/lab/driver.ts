@@ -6,6 +6,7 @@ import type { Target } from '../../target/schema';
 import type { TargetHosts } from '../../target/hosts';
 import type { Router, Topology, Workload } from '../../topology';
 import { NetvetError } from '../../util/errors';
+import { run } from '../../util/exec';
 import { withLock } from '../../util/lock';
 import type { RunJournal } from '../journal';
 import type { DeployedWorkload, Deployment, Orchestrator } from '../types';
@@ -193,7 +194,7 @@ export class LabOrchestrator implements Orchestrator {
     const dir = `/run/netvet/workloads/${netns}`;
     const integrationBridge = host.integrationBridge ?? 'br-int';
     journal.record(`workload ${workload.name} on ${hostName}`, { workload: { host: hostName, netns, taps: ports.map((p) => p.tap), dir } } satisfies Undo);
-    await plugWorkload(shell, {
+    const hostKey = await plugWorkload(shell, {
       netns,
       hostname: workload.name,
       mtu: this.target.workloads.mtu,
@@ -211,6 +212,7 @@ export class LabOrchestrator implements Orchestrator {
       host: hostName,
       ports: ports.map((p) => ({ network: p.network, address: p.address, mac: p.mac, interface: p.iface, id: p.logicalPort })),
       shell: namespaceShell(shell, netns),
+      hostKey,
     };
   }
 
@@ -328,8 +330,23 @@ export class LabOrchestrator implements Orchestrator {
     return removed;
   }
 
-  close(): Promise<void> {
-    return this.hosts.close();
+  async diagnose(deployment: Deployment): Promise<Array<{ name: string; body: string }>> {
+    const sb = this.target.ovn!.southbound;
+    const text = async (name: string, argv: string[]) => {
+      const result = await run(argv, { allowFail: true, timeoutMs: 20_000 });
+      return { name, body: result.stdout || result.stderr };
+    };
+    const hosts = [...new Set(Object.values(deployment.workloads).map((w) => w.host))];
+    return Promise.all([
+      text('ovn-nbctl show', ['ovn-nbctl', `--db=${this.target.ovn!.northbound}`, 'show']),
+      text('ovn-sbctl show', ['ovn-sbctl', `--db=${sb}`, 'show']),
+      text('ACLs', ['ovn-nbctl', `--db=${this.target.ovn!.northbound}`, '--columns=direction,priority,match,action', 'list', 'ACL']),
+      text('NAT', ['ovn-nbctl', `--db=${this.target.ovn!.northbound}`, '--columns=type,external_ip,logical_ip', 'list', 'NAT']),
+      ...hosts.map(async (host) => {
+        const log = await this.hosts.shell(host).exec(['sh', '-c', 'tail -n 100 "${OVN_LOGDIR:-/var/log/ovn}/ovn-controller.log"']);
+        return { name: `ovn-controller log on ${host}`, body: log.stdout || log.stderr };
+      }),
+    ]);
   }
 }
 

@@ -1,11 +1,6 @@
-import { readFileSync } from 'node:fs';
 import type { Shell } from '../../access';
+import { responderArgv, SSH_PORT } from '../../traffic/responder';
 import { CommandError } from '../../util/exec';
-
-const RESPONDER = readFileSync(new URL('../../traffic/agents/responder.py', import.meta.url), 'utf8');
-
-/** Ports the responder in every workload answers on; sshd answers on 22. */
-export const WORKLOAD_SERVICES = { tcp: [7, 5000], udp: [7, 5000], http: [80], ssh: 22 } as const;
 
 export interface WorkloadPortSpec {
   /** Chassis end of the veth, plugged into the integration bridge. */
@@ -84,7 +79,7 @@ async function startServices(host: Shell, spec: WorkloadSpec): Promise<string> {
   await must(host, ['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', spec.hostname, '-f', `${dir}/host_key`]);
   await must(host, ['tee', `${dir}/authorized_keys`], spec.authorizedKey);
   const config = [
-    `ListenAddress 0.0.0.0:${WORKLOAD_SERVICES.ssh}`,
+    `ListenAddress 0.0.0.0:${SSH_PORT}`,
     `HostKey ${dir}/host_key`,
     `PidFile ${dir}/sshd.pid`,
     `AuthorizedKeysFile ${dir}/authorized_keys`,
@@ -99,12 +94,11 @@ async function startServices(host: Shell, spec: WorkloadSpec): Promise<string> {
     '',
   ].join('\n');
   await must(host, ['tee', `${dir}/sshd_config`], config);
-  const responder = JSON.stringify({ hostname: spec.hostname, pidfile: `${dir}/responder.pid`, ...WORKLOAD_SERVICES });
   // One UTS namespace for both daemons: the workload answers with its own hostname.
   await must(host, [
     'ip', 'netns', 'exec', spec.netns, 'unshare', '--uts', '--', 'sh', '-c',
-    'hostname "$1" && /usr/sbin/sshd -f "$2" && exec python3 -c "$3" "$4"',
-    'sh', spec.hostname, `${dir}/sshd_config`, RESPONDER, responder,
+    'hostname "$1" && /usr/sbin/sshd -f "$2" && shift 2 && exec "$@"',
+    'sh', spec.hostname, `${dir}/sshd_config`, ...responderArgv(spec.hostname, `${dir}/responder.pid`),
   ]);
   const [type, key] = (await must(host, ['cat', `${dir}/host_key.pub`])).trim().split(/\s+/);
   return `${type} ${key}`;

@@ -1,16 +1,21 @@
 # netvet responder: runs inside a workload and answers probes, so a probe's reply names who answered.
-# TCP ports: sends "<hostname>\n", then echoes lines. UDP ports: replies "<hostname> <payload>".
-# HTTP port: GET answers "<hostname>\n". Daemonizes and writes its PID to the given file.
-import json, os, socket, socketserver, sys, threading
+# Every answer is "<hostname> <source address seen>": who answered, and whether NAT changed the source.
+# TCP ports send it on connect, then echo lines; UDP ports reply with it; HTTP GET returns it.
+# Daemonizes and writes its PID to the given file.
+import json, os, socketserver, sys, threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 config = json.loads(sys.argv[1])
 NAME = config["hostname"].encode()
 
 
+def answer(client):
+    return NAME + b" " + client[0].encode()
+
+
 class TcpEcho(socketserver.StreamRequestHandler):
     def handle(self):
-        self.wfile.write(NAME + b"\n")
+        self.wfile.write(answer(self.client_address) + b"\n")
         for line in self.rfile:
             self.wfile.write(line)
 
@@ -18,7 +23,7 @@ class TcpEcho(socketserver.StreamRequestHandler):
 class UdpEcho(socketserver.BaseRequestHandler):
     def handle(self):
         data, sock = self.request
-        sock.sendto(NAME + b" " + data, self.client_address)
+        sock.sendto(answer(self.client_address), self.client_address)
 
 
 class Http(BaseHTTPRequestHandler):
@@ -26,7 +31,7 @@ class Http(BaseHTTPRequestHandler):
         self.send_response(200)
         self.send_header("Content-Type", "text/plain")
         self.end_headers()
-        self.wfile.write(NAME + b"\n")
+        self.wfile.write(answer(self.client_address) + b"\n")
 
     def log_message(self, *args):
         pass
