@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { parseYamlWith } from '../util/yaml-file';
+import { parseYamlWith } from '../util/yaml/parse';
 
 /** A lab profile: how big the embedded lab is and how it is wired (topologies/labs/*.yaml). */
 export const labProfileSchema = z
@@ -43,5 +43,8 @@ export const labProfileSchema = z
 export type LabProfile = z.infer<typeof labProfileSchema>;
 
 export async function loadLabProfile(file: string): Promise<LabProfile> {
-  return parseYamlWith(labProfileSchema, await readFile(file, 'utf8'), file);
+  return parseYamlWith(labProfileSchema, await readFile(file, 'utf8'), file, {
+    name: 'lab profile',
+    start: 'write the settings that differ from the defaults, such as `encapsulation: vxlan` (see topologies/labs/*.yaml)',
+  });
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NetvetError } from '../util/errors';
-import { parseYamlWith } from '../util/yaml-file';
+import { parseYamlWith } from '../util/yaml/parse';
 import { targetSchema, type Target } from './schema';
 
 /** Where the target comes from: NETVET_TARGET, else the running default lab's target file. */
@@ -18,7 +18,10 @@ export async function loadTarget(file = targetFilePath()): Promise<Target> {
       process.env.NETVET_TARGET ? 'point NETVET_TARGET at an existing target file' : "bring the lab up first ('npx netvet lab up') or set NETVET_TARGET=<file>",
     );
   }
-  const target = parseYamlWith(targetSchema, await readFile(file, 'utf8'), file);
+  const target = parseYamlWith(targetSchema, await readFile(file, 'utf8'), file, {
+    name: 'target',
+    start: "describe the deployment: version, name, orchestrator, access, hosts, encapsulation (the one 'netvet lab up' writes is an example)",
+  });
   const names = new Set<string>();
   for (const host of target.hosts) {
     if (names.has(host.name)) throw new NetvetError(`host '${host.name}' is listed twice`, 'give every host a unique name', { file, field: 'hosts' });

@@ -2,8 +2,8 @@ import type { Netmask } from 'netmask';
 import { NetvetError } from '../util/errors';
 import { toLong } from './ipv4';
 import type { Network, SecurityGroup, SourcePlace, Subnet } from './model';
-import { fieldName, type Path, type SourceLocator } from './source';
-import { suggestion } from './suggest';
+import { fieldName, type Path, type SourceLocator } from '../util/yaml/source';
+import { suggestion } from '../util/yaml/suggest';
 
 /** A resolved subnet beside its address block, which the checks do arithmetic on. */
 export interface SubnetBlock {

@@ -2,8 +2,8 @@ import type { Resolution } from './context';
 import type { FloatingIp } from './model';
 import type { RouterDraft } from './routers';
 import type { FloatingIpSpec, TopologySpec } from './schema';
-import type { Path } from './source';
-import { suggestion } from './suggest';
+import type { Path } from '../util/yaml/source';
+import { suggestion } from '../util/yaml/suggest';
 import type { WorkloadDraft } from './workloads';
 
 export function resolveFloatingIps(ctx: Resolution, spec: TopologySpec, workloads: WorkloadDraft[], routers: RouterDraft[]): FloatingIp[] {

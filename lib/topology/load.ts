@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { LineCounter, parseDocument } from 'yaml';
 import { NetvetError, NetvetErrors } from '../util/errors';
+import { parseYamlSource, type YamlKind } from '../util/yaml/parse';
 import type { Topology } from './model';
 import { planTopology, type PlanOptions } from './plan';
 import { topologySchema } from './schema';
-import { inFileOrder, yamlLocator } from './source';
-import { structureErrors } from './structure-errors';
+
+const topologyFile: YamlKind = { name: 'topology', start: 'describe at least one network (see topologies/l2-two-chassis.yaml)' };
 
 /** Reads, validates and plans a topology file; throws NetvetErrors naming every problem with its place. */
 export async function loadTopology(file: string, options: PlanOptions = {}): Promise<Topology> {
@@ -25,22 +25,6 @@ export async function loadTopology(file: string, options: PlanOptions = {}): Pro
  * produce a cascade of dangling references.
  */
 export function parseTopology(text: string, file: string, options: PlanOptions = {}): Topology {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  const source = yamlLocator(doc, lines, file);
-  if (doc.errors.length) {
-    throw new NetvetErrors(
-      doc.errors.map((e) => {
-        const { line, col } = lines.linePos(e.pos[0]);
-        return new NetvetError(`YAML syntax error: ${e.message.split('\n')[0]}`, 'fix the YAML syntax here (indentation, quotes, a missing ":" or "-")', { file, line, column: col });
-      }),
-    );
-  }
-  if (doc.contents === null) {
-    throw new NetvetErrors([new NetvetError('the topology file is empty', 'describe at least one network (see topologies/l2-two-chassis.yaml)', { file, line: 1, column: 1 })]);
-  }
-  const raw: unknown = doc.toJS();
-  const parsed = topologySchema.safeParse(raw);
-  if (!parsed.success) throw inFileOrder(structureErrors(parsed.error.issues, topologySchema, raw, source));
-  return planTopology(parsed.data, source, options);
+  const { value, source } = parseYamlSource(topologySchema, text, file, topologyFile);
+  return planTopology(value, source, options);
 }

@@ -1,15 +1,13 @@
+import type { SourcePlace } from '../util/yaml/source';
+
+export type { SourcePlace };
+
 /**
  * A topology after loading: every default resolved, every reference checked, every address and MAC
  * planned. Orchestrator drivers build exactly this; nothing in it needs the YAML file any more. Each
  * object keeps `source`, the place it was written, so a driver can report a failure against the line
  * that asked for it. Objects refer to one another by name (names are unique per kind).
  */
-export interface SourcePlace {
-  file: string;
-  line: number;
-  column: number;
-}
-
 export interface Topology {
   name: string;
   description: string | null;

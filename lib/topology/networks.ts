@@ -3,7 +3,7 @@ import type { Resolution, SubnetBlock } from './context';
 import { block, hasHostBits, hostRange, isHost, networkCidr, overlaps, toAddress, toLong } from './ipv4';
 import type { AddressRange, Network, Route, Subnet, Tenant } from './model';
 import type { RouteSpec, SubnetSpec, TopologySpec } from './schema';
-import type { Path } from './source';
+import type { Path } from '../util/yaml/source';
 
 export function resolveTenants(ctx: Resolution, spec: TopologySpec): Tenant[] {
   if (!spec.tenants) {

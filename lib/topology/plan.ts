@@ -8,7 +8,7 @@ import { resolveNetworks, resolveTenants } from './networks';
 import { resolveRouters, type RouterDraft } from './routers';
 import type { TopologySpec } from './schema';
 import { resolveSecurityGroups } from './security-groups';
-import { inFileOrder, type Path, type SourceLocator } from './source';
+import { inFileOrder, type Path, type SourceLocator } from '../util/yaml/source';
 import { resolveWorkloads, type WorkloadDraft } from './workloads';
 
 export interface PlanOptions {

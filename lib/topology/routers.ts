@@ -2,7 +2,7 @@ import type { Resolution, SubnetBlock } from './context';
 import type { Router, RouterInterface } from './model';
 import { checkHost, routesVia } from './networks';
 import type { RouterSpec, TopologySpec } from './schema';
-import type { Path } from './source';
+import type { Path } from '../util/yaml/source';
 
 /** A router before MACs are planned. */
 export type RouterDraft = Omit<Router, 'interfaces'> & { interfaces: Omit<RouterInterface, 'mac'>[] };

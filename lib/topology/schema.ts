@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * What a topology file may say. This one definition gives both the TypeScript types of a parsed file
- * and the published JSON Schema (schemas/topology.schema.json, written by write-schema.ts), so the
+ * and the published JSON Schema (schemas/topology.schema.json, written by lib/util/yaml/write-schemas.ts), so the
  * editor's completion and the loader never disagree. Checks that need more than one field (references,
  * addresses inside subnets, overlaps) live in the resolvers beside the planner.
  */
@@ -146,8 +146,3 @@ export type SecurityGroupSpec = TopologySpec['securityGroups'][number];
 export type WorkloadSpec = TopologySpec['workloads'][number];
 export type FloatingIpSpec = TopologySpec['floatingIps'][number];
 export type RouteSpec = z.infer<typeof route>;
-
-/** The published JSON Schema, as committed in schemas/topology.schema.json. Draft-07 is what editors read. */
-export function topologyJsonSchema(): string {
-  return `${JSON.stringify(z.toJSONSchema(topologySchema, { io: 'input', target: 'draft-7' }), null, 2)}\n`;
-}

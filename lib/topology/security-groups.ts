@@ -2,8 +2,8 @@ import type { Resolution } from './context';
 import { hasHostBits, networkCidr } from './ipv4';
 import type { PortRange, SecurityGroup, SecurityGroupRule } from './model';
 import type { SecurityGroupSpec, TopologySpec } from './schema';
-import type { Path } from './source';
-import { suggestion } from './suggest';
+import type { Path } from '../util/yaml/source';
+import { suggestion } from '../util/yaml/suggest';
 
 type RuleSpec = SecurityGroupSpec['rules'][number];
 

@@ -3,8 +3,8 @@ import { hasHostBits, networkCidr } from './ipv4';
 import type { Workload, WorkloadPort } from './model';
 import { checkHost, routesVia } from './networks';
 import type { TopologySpec, WorkloadSpec } from './schema';
-import type { Path } from './source';
-import { suggestion } from './suggest';
+import type { Path } from '../util/yaml/source';
+import { suggestion } from '../util/yaml/suggest';
 
 /** A port before planning: `address` is null when the planner is to choose it. */
 export type PortDraft = Omit<WorkloadPort, 'address' | 'mac'> & { address: string | null; path: Path };

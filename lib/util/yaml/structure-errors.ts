@@ -1,13 +1,14 @@
 import { z } from 'zod';
-import { NetvetError } from '../util/errors';
+import { NetvetError } from '../errors';
 import { fieldName, valueAt, type Path, type SourceLocator } from './source';
 import { closest } from './suggest';
 
 /**
  * Turns zod's schema issues into errors a network engineer can act on: placed on the offending YAML
- * node, worded in the file's own terms, with a fix taken from the schema's descriptions.
+ * node, worded in the file's own terms, with a fix taken from the schema's descriptions. `start` is
+ * the fix when the document as a whole is wrong (a list or a scalar where a mapping belongs).
  */
-export function structureErrors(issues: readonly z.core.$ZodIssue[], schema: z.ZodType, raw: unknown, source: SourceLocator): NetvetError[] {
+export function structureErrors(issues: readonly z.core.$ZodIssue[], schema: z.ZodType, raw: unknown, source: SourceLocator, start: string): NetvetError[] {
   // `subnet:` written for `subnets:` is one mistake: say "did you mean 'subnets'?", not also "missing 'subnets'".
   const misspelt = new Set<string>();
   for (const issue of issues) {
@@ -20,22 +21,25 @@ export function structureErrors(issues: readonly z.core.$ZodIssue[], schema: z.Z
   }
   return issues
     .filter((i) => !(i.code === 'invalid_type' && valueAt(raw, toPath(i.path)) === undefined && misspelt.has(fieldName(toPath(i.path)))))
-    .flatMap((issue) => explain(issue, [], schema, raw, source));
+    .flatMap((issue) => explain(issue, [], schema, raw, source, start));
 }
 
 function toPath(path: readonly PropertyKey[]): Path {
   return path.map((p) => (typeof p === 'number' ? p : String(p)));
 }
 
-function explain(issue: z.core.$ZodIssue, base: Path, schema: z.ZodType, raw: unknown, source: SourceLocator): NetvetError[] {
+function explain(issue: z.core.$ZodIssue, base: Path, schema: z.ZodType, raw: unknown, source: SourceLocator, start: string): NetvetError[] {
   const path = [...base, ...toPath(issue.path)];
   const value = valueAt(raw, path);
   const node = schemaAt(schema, path);
   const described = node ? describe(node) : undefined;
-  const hint = !path.length ? 'write a mapping with at least `networks:` (see topologies/*.yaml)' : described && described[0].toLowerCase() + described.slice(1);
+  const hint = !path.length ? start : described && described[0].toLowerCase() + described.slice(1);
   const error = (message: string, fix: string | undefined, at = source.at(path), field = path) =>
     new NetvetError(message, fix, { ...at, field: fieldName(field) || undefined });
 
+  // `auto` or an address range: zod reports only the branch that is not a literal, yet a misspelt literal is the likelier mistake.
+  const literal = typeof value === 'string' && node && issue.code !== 'unrecognized_keys' ? closest(value, literalsOf(node)) : undefined;
+  if (literal) return [error(`${shown(value)} is not valid here`, `did you mean '${literal}'?`)];
   switch (issue.code) {
     case 'unrecognized_keys': {
       const allowed = node ? objectKeys(node) : [];
@@ -51,20 +55,19 @@ function explain(issue: z.core.$ZodIssue, base: Path, schema: z.ZodType, raw: un
         return [error(`missing required key '${key}'`, hint ? `add '${key}' (${hint})` : `add '${key}'`)];
       }
       return [error(`expected ${typeName(issue.expected)}, found ${shown(value)}`, hint)];
-    case 'invalid_union':
-    {
+    case 'invalid_union': {
+      const literals = unionLiterals(issue);
+      if (literals) return [notOneOf(value, literals, error)];
       const expected = issue.errors.flatMap((branch) => branch.filter((i) => i.code === 'invalid_type' && !i.path.length).map((i) => typeName((i as z.core.$ZodIssueInvalidType).expected)));
-      return explainUnion(issue, path, schema, raw, source, error(expected.length ? `expected ${expected.join(' or ')}, found ${shown(value)}` : `${shown(value)} is not valid here`, hint));
+      const message = expected.length ? `expected ${expected.join(' or ')}, found ${shown(value)}` : `${shown(value)} is not valid here`;
+      return explainUnion(issue, path, schema, raw, source, start, error(message, hint));
     }
     case 'invalid_format': {
       const format = issue.format === 'ipv4' ? 'an IPv4 address' : issue.format === 'cidrv4' ? 'an IPv4 network (CIDR)' : undefined;
       return [error(format ? `${shown(value)} is not ${format}` : `${shown(value)}: ${issue.message}`, hint)];
     }
-    case 'invalid_value': {
-      const allowed = issue.values.map(String);
-      const near = typeof value === 'string' ? closest(value, allowed) : undefined;
-      return [error(`${shown(value)} is not one of: ${allowed.join(', ')}`, near ? `did you mean '${near}'?` : `use one of: ${allowed.join(', ')}`)];
-    }
+    case 'invalid_value':
+      return [notOneOf(value, issue.values.map(String), error)];
     case 'too_small':
       if (issue.origin === 'array') return [error(`needs at least ${issue.minimum} ${issue.minimum === 1 ? 'entry' : 'entries'}`, hint)];
       if (issue.origin === 'string') return [error('must not be empty', hint)];
@@ -83,12 +86,25 @@ function explainUnion(
   schema: z.ZodType,
   raw: unknown,
   source: SourceLocator,
+  start: string,
   fallback: NetvetError,
 ): NetvetError[] {
   const meant = issue.errors.filter((branch) => !branch.some((i) => i.code === 'invalid_type' && i.path.length === 0));
   if (meant.length !== 1) return [fallback];
-  return meant[0].flatMap((inner) => explain(inner, path, schema, raw, source));
+  return meant[0].flatMap((inner) => explain(inner, path, schema, raw, source, start));
 }
+
+function notOneOf(value: unknown, allowed: string[], error: (message: string, fix: string) => NetvetError): NetvetError {
+  const near = typeof value === 'string' ? closest(value, allowed) : undefined;
+  return error(`${shown(value)} is not one of: ${allowed.join(', ')}`, near ? `did you mean '${near}'?` : `use one of: ${allowed.join(', ')}`);
+}
+
+/** The values of a union of literals (`1 | 3 | 5`), which reads best as the enum it is. */
+function unionLiterals(issue: z.core.$ZodIssueInvalidUnion): string[] | undefined {
+  const values = issue.errors.map((branch) => (branch.length === 1 && branch[0].code === 'invalid_value' && !branch[0].path.length ? branch[0].values.map(String) : undefined));
+  return values.length && values.every((v): v is string[] => v !== undefined) ? values.flat() : undefined;
+}
+
 
 /** The schema that validates `path`, through arrays, wrappers and the object branch of unions. */
 function schemaAt(schema: z.ZodType, path: Path): z.ZodType | undefined {
@@ -115,6 +131,15 @@ function objectKeys(node: z.ZodType): string[] {
   if (inner instanceof z.ZodObject) return Object.keys(inner.shape);
   if (inner instanceof z.ZodUnion) return (inner.options as z.ZodType[]).flatMap((o) => objectKeys(o));
   return [];
+}
+
+/** The string literals a union offers beside other branches (a union of literals alone is reported as an enum). */
+function literalsOf(node: z.ZodType): string[] {
+  const inner = unwrap(node);
+  if (!(inner instanceof z.ZodUnion)) return [];
+  const options = inner.options as z.ZodType[];
+  if (options.every((o) => o instanceof z.ZodLiteral)) return [];
+  return options.flatMap((o) => (o instanceof z.ZodLiteral ? [...o.values].filter((v) => typeof v === 'string') : []));
 }
 
 /** The first description found from the outermost wrapper inwards. */

@@ -1,6 +1,12 @@
 import { isMap, isNode, isScalar, type Document, type LineCounter } from 'yaml';
-import { NetvetErrors, type NetvetError } from '../util/errors';
-import type { SourcePlace } from './model';
+import { NetvetErrors, type NetvetError } from '../errors';
+
+/** Where something was written: 1-based line and column in `file`. */
+export interface SourcePlace {
+  file: string;
+  line: number;
+  column: number;
+}
 
 /** A path into the document, as zod reports it: `['networks', 1, 'subnets', 0, 'cidr']`. */
 export type Path = readonly (string | number)[];
