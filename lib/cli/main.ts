@@ -1,7 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { describeError } from '../util/errors';
+import { registerCleanup } from './cleanup';
 import { registerLab } from './lab';
 import { registerSetup } from './setup';
+import { registerTopology } from './topology';
 
 /** The `netvet` command. Each subcommand lives in its own file and only parses options. */
 export async function main(argv: string[]): Promise<number> {
@@ -10,6 +12,8 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .showHelpAfterError();
   registerLab(program);
+  registerTopology(program);
+  registerCleanup(program);
   registerSetup(program);
   try {
     await program.parseAsync(argv);

@@ -9,7 +9,14 @@ export interface RunHeader {
   pid: number;
   targetFile: string;
   orchestrator: string;
+  /** The topology file it builds, so `topology destroy FILE` finds it. */
+  topology: string;
   started: string;
+}
+
+/** Written when a deployment is kept on purpose (NETVET_KEEP, `topology apply`): cleanup leaves it. */
+export interface KeptMark {
+  kind: 'kept';
 }
 
 /** One thing a driver created, in the driver's own terms; the driver knows how to undo it. */
@@ -51,17 +58,29 @@ export class RunJournal {
       });
   }
 
+  keep(): void {
+    appendSynced(this.file, { kind: 'kept' } satisfies KeptMark);
+  }
+
+  isKept(): boolean {
+    return this.lines().some((e) => e.kind === 'kept');
+  }
+
   record(what: string, undo: Record<string, unknown>): void {
     appendSynced(this.file, { kind: 'undo', what, undo } satisfies UndoEntry);
   }
 
+  private lines(): Array<RunHeader | UndoEntry | KeptMark> {
+    return readJsonLines<RunHeader | UndoEntry | KeptMark>(this.file);
+  }
+
   header(): RunHeader | undefined {
-    return readJsonLines<RunHeader | UndoEntry>(this.file).find((e): e is RunHeader => e.kind === 'header');
+    return this.lines().find((e): e is RunHeader => e.kind === 'header');
   }
 
   /** Undo entries, newest first. */
   undoEntries(): UndoEntry[] {
-    return readJsonLines<RunHeader | UndoEntry>(this.file)
+    return this.lines()
       .filter((e): e is UndoEntry => e.kind === 'undo')
       .reverse();
   }

@@ -1,0 +1,102 @@
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { TargetHosts } from '../target/hosts';
+import { loadTarget } from '../target/load';
+import type { Topology } from '../topology';
+import { loadTopology } from '../topology';
+import { NetvetError } from '../util/errors';
+import { orchestratorFor } from './index';
+import { RunJournal, type RunHeader } from './journal';
+import type { Deployment } from './types';
+
+/** Opens a target's driver for the length of `body`, and closes its SSH connections after. */
+async function withDriver<T>(targetFile: string, body: (driver: ReturnType<typeof orchestratorFor>) => Promise<T>): Promise<T> {
+  const hosts = new TargetHosts(await loadTarget(targetFile));
+  try {
+    return await body(orchestratorFor(hosts.target, hosts));
+  } finally {
+    await hosts.close();
+  }
+}
+
+/** `topology apply`: builds a topology by hand and keeps it (a QA engineer debugging). */
+export async function applyTopologyFile(file: string, targetFile: string): Promise<{ deployment: Deployment; topology: Topology }> {
+  const prefix = `nvm${randomBytes(2).toString('hex')}-`;
+  const topology = await loadTopology(file, { macSeed: prefix });
+  return withDriver(targetFile, async (driver) => {
+    const journal = RunJournal.create(prefix, { targetFile, orchestrator: driver.name, topology: resolve(file) });
+    journal.keep();
+    try {
+      return { deployment: await driver.apply(topology, journal), topology };
+    } catch (error) {
+      // Nothing half-built stays behind a failed apply.
+      await driver.undo(journal).catch(() => undefined);
+      await driver.sweep(prefix).catch(() => undefined);
+      journal.remove();
+      throw error;
+    }
+  });
+}
+
+/** Undoes a journal, sweeps its prefix, and forgets it; returns what the sweep still had to remove. */
+async function destroyJournal(journal: RunJournal, header: RunHeader): Promise<string[]> {
+  return withDriver(header.targetFile, async (driver) => {
+    await driver.undo(journal);
+    const leftovers = await driver.sweep(journal.prefix);
+    journal.remove();
+    return leftovers;
+  });
+}
+
+/** `topology destroy FILE` or `--prefix P`: removes kept deployments. */
+export async function destroyTopologies(selector: { file?: string; prefix?: string }): Promise<string[]> {
+  const chosen = RunJournal.all().filter(({ journal, header }) =>
+    header && (selector.prefix ? journal.prefix.startsWith(selector.prefix) : header.topology === resolve(selector.file ?? '')),
+  );
+  if (!chosen.length) {
+    throw new NetvetError(
+      `no deployment of ${selector.prefix ? `prefix ${selector.prefix}` : selector.file} is recorded on this machine`,
+      "list what is recorded with 'netvet cleanup --dry-run'",
+    );
+  }
+  const removed: string[] = [];
+  for (const { journal, header } of chosen) {
+    await destroyJournal(journal, header!);
+    removed.push(journal.prefix);
+  }
+  return removed;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface CleanupItem {
+  prefix: string;
+  reason: string;
+  leftovers: string[];
+}
+
+/**
+ * `netvet cleanup`: undoes the deployments of runs that died (their process is gone), leaving runs
+ * in progress and deployments kept on purpose alone unless `all` is set.
+ */
+export async function cleanupRuns(options: { all?: boolean; dryRun?: boolean }): Promise<CleanupItem[]> {
+  const items: CleanupItem[] = [];
+  for (const { journal, header } of RunJournal.all()) {
+    if (!header) {
+      journal.remove();
+      continue;
+    }
+    const dead = !alive(header.pid);
+    if (!options.all && (!dead || journal.isKept())) continue;
+    const reason = dead ? `run ${header.pid} is gone` : journal.isKept() ? 'kept deployment' : `run ${header.pid} is still going`;
+    items.push({ prefix: journal.prefix, reason, leftovers: options.dryRun ? [] : await destroyJournal(journal, header) });
+  }
+  return items;
+}
