@@ -1,0 +1,99 @@
+import { expect } from '@playwright/test';
+import { run } from '../../../lib/util/exec';
+import { runScenarios, test, whenAppears, type FrameworkLab } from '../support/lab';
+
+/**
+ * Every sanity scenario must be able to fail. Each test runs one scenario in a child Playwright
+ * against a lab of its own, breaks the network behind netvet's back (straight in the OVN
+ * northbound DB, or on the chassis) and checks that the scenario fails with a message that names
+ * what broke. A control run first shows the same scenarios pass on the intact lab.
+ */
+test.describe.configure({ mode: 'serial' });
+
+const rows = async (lab: FrameworkLab, table: string, columns: string) =>
+  (await lab.nbctl('--format=csv', '--no-headings', '--data=bare', `--columns=${columns}`, 'list', table)).split('\n').filter(Boolean);
+
+/** Our rows only: names carry the run prefix `nv<run><worker><n>-`. */
+const named = (lines: string[], suffix: string) => lines.map((l) => l.split(',')[0]).find((name) => /^nv\w+-/.test(name) && name.endsWith(suffix));
+
+async function expectNothingLeft(lab: FrameworkLab): Promise<void> {
+  expect(await rows(lab, 'Logical_Switch', 'name')).toEqual([]);
+  expect(await rows(lab, 'Logical_Router', 'name')).toEqual([]);
+  expect(await rows(lab, 'Port_Group', 'name')).toEqual([]);
+}
+
+test('control: the sanity tier passes on an intact lab', async ({ lab }) => {
+  const { done } = runScenarios(['--grep', '@sanity(\\s|$)'], lab.targetFile);
+  const result = await done;
+  expect(result.code, result.output).toBe(0);
+  expect(result.output).toMatch(/5 passed/);
+  await expectNothingLeft(lab);
+});
+
+test('L3 scenario fails when the router port is deleted', async ({ lab }) => {
+  const { done } = runScenarios(['tests/scenarios/l3/router-between-networks.spec.ts'], lab.targetFile);
+  const port = await whenAppears(async () => named(await rows(lab, 'Logical_Router_Port', 'name'), '-r1-net2'));
+  await lab.nbctl('lrp-del', port);
+  const result = await done;
+  expect(result.code).not.toBe(0);
+  expect(result.output).toContain('reachability differs from the expectation');
+  expect(result.output).toMatch(/vm1 -> vm2 icmp: expected allow, observed deny/);
+  expect(result.output).toMatch(/repro: \[ns:\S+vm1@root@[\d.]+\] 'ping'/);
+  await expectNothingLeft(lab);
+});
+
+test('security group scenario fails when the ICMP ACL is deleted', async ({ lab }) => {
+  const { done } = runScenarios(['tests/scenarios/sg/remote-group.spec.ts'], lab.targetFile);
+  const match = await whenAppears(async () => (await rows(lab, 'ACL', 'match')).find((m) => m.includes('_web && ip4') && m.includes('icmp4')));
+  const group = match.split(' ')[2].slice(1);
+  await lab.nbctl('acl-del', group, 'to-lport', '1002', match);
+  const result = await done;
+  expect(result.code).not.toBe(0);
+  expect(result.output).toMatch(/client -> server icmp: expected allow, observed deny/);
+  expect(result.output).not.toMatch(/tcp\/22: expected allow/);
+  await expectNothingLeft(lab);
+});
+
+test('SNAT scenario fails when the SNAT rule is deleted', async ({ lab }) => {
+  const { done } = runScenarios(['tests/scenarios/nat/snat.spec.ts'], lab.targetFile);
+  const router = await whenAppears(async () => {
+    const withNat = (await rows(lab, 'Logical_Router', 'name,nat')).find((l) => /-r1,\S/.test(l));
+    return withNat?.split(',')[0];
+  });
+  await lab.nbctl('lr-nat-del', router, 'snat');
+  const result = await done;
+  expect(result.code).not.toBe(0);
+  expect(result.output).toMatch(/expected the flow to pass, but: timeout/);
+  await expectNothingLeft(lab);
+});
+
+test('floating IP scenario fails when the floating IP NAT is deleted', async ({ lab }) => {
+  const { done } = runScenarios(['tests/scenarios/fip/associate-move.spec.ts'], lab.targetFile);
+  const router = await whenAppears(async () => {
+    const nats = await rows(lab, 'NAT', 'type');
+    if (!nats.includes('dnat_and_snat')) return undefined;
+    return named(await rows(lab, 'Logical_Router', 'name'), '-r1');
+  });
+  await lab.nbctl('lr-nat-del', router, 'dnat_and_snat');
+  const result = await done;
+  expect(result.code).not.toBe(0);
+  expect(result.output).toMatch(/lands on vm1/);
+  expect(result.output).toMatch(/expected the flow to pass, but/);
+  await expectNothingLeft(lab);
+});
+
+test('L2 scenario fails when the chassis tunnel with another encapsulation than the target declares', async ({ lab }) => {
+  const chassis = lab.target.hosts.filter((h) => h.data);
+  const setEncap = (encap: string) =>
+    Promise.all(chassis.map((h) => run(['ovs-vsctl', 'set', 'open_vswitch', '.', `external_ids:ovn-encap-type=${encap}`], { netns: `nv-${lab.name}-${h.name}`, env: { ...process.env, OVS_RUNDIR: `/var/lib/netvet/labs/${lab.name}/${h.name}` } })));
+  await setEncap('vxlan');
+  try {
+    const result = await runScenarios(['tests/scenarios/l2/same-network-two-chassis.spec.ts'], lab.targetFile).done;
+    expect(result.code).not.toBe(0);
+    expect(result.output).toMatch(/the underlay carries it as geneve/);
+    expect(result.output).toMatch(/"vxlan"/);
+  } finally {
+    await setEncap('geneve');
+  }
+  await expectNothingLeft(lab);
+});

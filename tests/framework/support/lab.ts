@@ -1,0 +1,65 @@
+import { test as base } from '@playwright/test';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { loadTarget } from '../../../lib/target/load';
+import type { Target } from '../../../lib/target/schema';
+import { run } from '../../../lib/util/exec';
+import { labDirOf, netvet } from './cli';
+
+export interface FrameworkLab {
+  name: string;
+  targetFile: string;
+  target: Target;
+  /** Runs ovn-nbctl against the lab's northbound DB, as an operator would behind netvet's back. */
+  nbctl: (...args: string[]) => Promise<string>;
+}
+
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+
+/** A lab of its own per worker, so framework tests never touch a lab the user keeps. */
+export const test = base.extend<object, { lab: FrameworkLab }>({
+  lab: [
+    async ({}, use, workerInfo) => {
+      const name = `fw${process.pid.toString(36).slice(-4)}${workerInfo.workerIndex}`;
+      const up = await netvet(['lab', 'up', '--name', name]);
+      if (up.code !== 0) throw new Error(`lab up failed:\n${up.stdout}\n${up.stderr}`);
+      const targetFile = `${labDirOf(name)}/target.yaml`;
+      const target = await loadTarget(targetFile);
+      const nbctl = async (...args: string[]) => (await run(['ovn-nbctl', `--db=${target.ovn!.northbound}`, ...args])).stdout;
+      await use({ name, targetFile, target, nbctl });
+      await netvet(['lab', 'down', '--name', name]);
+    },
+    { scope: 'worker', timeout: 120_000 },
+  ],
+});
+
+export interface ScenarioRun {
+  code: number;
+  output: string;
+}
+
+/** Runs scenarios (Playwright filters: files, `--grep ...`) in a child Playwright against the given target, as CI would. */
+export function runScenarios(filters: string[], targetFile: string, env: NodeJS.ProcessEnv = {}): { done: Promise<ScenarioRun>; pid: number } {
+  const child = spawn(process.execPath, [`${ROOT}/node_modules/@playwright/test/cli.js`, 'test', '--project=lab', ...filters, '--reporter=line', '--workers=1'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, NETVET_TARGET: targetFile, NETVET_RUN: undefined, CI: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const done = new Promise<ScenarioRun>((resolve) => child.on('close', (code) => resolve({ code: code ?? 137, output })));
+  return { done, pid: child.pid! };
+}
+
+/** Polls until `find` returns something (an object the scenario just built), then returns it. */
+export async function whenAppears<T>(find: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = await find();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error('the scenario never built the object to break');
+    await new Promise((resolve) => setTimeout(resolve, 30));
+  }
+}
