@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'reports/**', 'test-results/**', 'playwright-report/**', 'allure-results/**', 'allure-report/**'] },
+  { ignores: ['node_modules/**', 'reports/**', 'test-results/**', 'playwright-report/**', 'allure-results/**', 'allure-report/**', '.netvet/**'] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },

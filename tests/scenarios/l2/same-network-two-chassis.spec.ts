@@ -18,8 +18,8 @@ test(
 
     await test.step('ping and TCP pass both ways', async () => {
       for (const [from, to] of [['vm1', 'vm2'], ['vm2', 'vm1']]) {
-        await expect(await send(lab, from, to, { kind: 'icmp' })).toPass();
-        await expect(await send(lab, from, to, { kind: 'tcp', port: 5000 })).toPass();
+        expect(await send(lab, from, to, { kind: 'icmp' })).toPass();
+        expect(await send(lab, from, to, { kind: 'tcp', port: 5000 })).toPass();
       }
     });
 
