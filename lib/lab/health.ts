@@ -3,7 +3,8 @@ import { run } from '../util/exec';
 import { connectionString, DATABASES, raftStatus, type RaftStatus } from './control-plane';
 import type { Journal } from './journal';
 import { allHosts, type LabPlan } from './plan';
-import { isAlive, isOurs, readPidfile } from './processes';
+import { isAlive } from '../util/processes';
+import { isOurs, readPidfile } from './processes';
 import { sshAnswers } from './sshd';
 
 export interface DaemonHealth {

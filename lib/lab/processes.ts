@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { run } from '../util/exec';
+import { isAlive } from '../util/processes';
 
 /** The PID in a pid file, if the file exists and holds one. */
 export function readPidfile(pidfile: string): number | undefined {
@@ -20,15 +21,6 @@ function commandLine(pid: number): string | undefined {
 /** True when the process is alive and its command line names `marker` (a path only the lab uses). */
 export function isOurs(pid: number, marker: string): boolean {
   return commandLine(pid)?.includes(marker) ?? false;
-}
-
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
-  } catch {
-    return false;
-  }
 }
 
 /** SIGTERM, then SIGKILL for what is still alive after `graceMs`; waits until all are gone. */

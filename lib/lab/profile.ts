@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { NetvetError } from '../util/errors';
 import { parseYamlWith } from '../util/yaml/parse';
 
 /** A lab profile: how big the embedded lab is and how it is wired (topologies/labs/*.yaml). */
@@ -38,12 +39,19 @@ export const labProfileSchema = z
   .refine((p) => p.mtu.workload + 100 <= p.mtu.underlay, {
     message: 'the workload MTU must leave 100 bytes of the underlay MTU for tunnel headers',
     path: ['mtu', 'workload'],
+  })
+  .refine((p) => p.controlPlane.northd <= p.controlPlane.members, {
+    message: 'ovn-northd runs on control hosts, one per host: use at most as many as controlPlane.members',
+    path: ['controlPlane', 'northd'],
   });
 
 export type LabProfile = z.infer<typeof labProfileSchema>;
 
 export async function loadLabProfile(file: string): Promise<LabProfile> {
-  return parseYamlWith(labProfileSchema, await readFile(file, 'utf8'), file, {
+  const text = await readFile(file, 'utf8').catch(() => {
+    throw new NetvetError(`cannot read the lab profile ${file}`, 'give --profile an existing file, such as topologies/labs/default.yaml');
+  });
+  return parseYamlWith(labProfileSchema, text, file, {
     name: 'lab profile',
     start: 'write the settings that differ from the defaults, such as `encapsulation: vxlan` (see topologies/labs/*.yaml)',
   });

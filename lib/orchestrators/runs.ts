@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { TargetHosts } from '../target/hosts';
 import { loadTarget } from '../target/load';
 import type { Topology } from '../topology';
 import { loadTopology } from '../topology';
 import { NetvetError } from '../util/errors';
+import { isAlive } from '../util/processes';
 import { orchestratorFor } from './index';
 import { RunJournal, type RunHeader } from './journal';
 import type { Deployment } from './types';
@@ -67,15 +69,6 @@ export async function destroyTopologies(selector: { file?: string; prefix?: stri
   return removed;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export interface CleanupItem {
   prefix: string;
   reason: string;
@@ -93,9 +86,15 @@ export async function cleanupRuns(options: { all?: boolean; dryRun?: boolean }):
       journal.remove();
       continue;
     }
-    const dead = !alive(header.pid);
+    const dead = !isAlive(header.pid);
     if (!options.all && (!dead || journal.isKept())) continue;
     const reason = dead ? `run ${header.pid} is gone` : journal.isKept() ? 'kept deployment' : `run ${header.pid} is still going`;
+    if (!existsSync(header.targetFile)) {
+      // Its target is gone with everything on it (a lab taken down): only the journal is left.
+      if (!options.dryRun) journal.remove();
+      items.push({ prefix: journal.prefix, reason: `${reason}; its target ${header.targetFile} no longer exists`, leftovers: [] });
+      continue;
+    }
     items.push({ prefix: journal.prefix, reason, leftovers: options.dryRun ? [] : await destroyJournal(journal, header) });
   }
   return items;

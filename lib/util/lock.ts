@@ -2,15 +2,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NetvetError } from './errors';
-
-function holderAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { isAlive } from './processes';
 
 function tryLock(file: string): number | undefined {
   try {
@@ -20,7 +12,7 @@ function tryLock(file: string): number | undefined {
     return undefined;
   } catch {
     const holder = Number.parseInt(readFileSync(file, 'utf8') || '0', 10);
-    if (holder && holder !== process.pid && holderAlive(holder)) return holder;
+    if (holder && holder !== process.pid && isAlive(holder)) return holder;
     // Left by a process that died: take it over.
     rmSync(file, { force: true });
     return tryLock(file);

@@ -6,8 +6,8 @@ import { run, type ExecResult } from '../../../lib/util/exec';
 export const NETVET = fileURLToPath(new URL('../../../bin/netvet.js', import.meta.url));
 
 /** Runs the real `netvet` command, as a user would. */
-export function netvet(args: string[], options: { env?: NodeJS.ProcessEnv; argv0?: string[]; timeoutMs?: number } = {}): Promise<ExecResult> {
-  return run([...(options.argv0 ?? []), process.execPath, NETVET, ...args], { allowFail: true, env: options.env, timeoutMs: options.timeoutMs ?? 120_000 });
+export function netvet(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<ExecResult> {
+  return run([process.execPath, NETVET, ...args], { allowFail: true, env: options.env, timeoutMs: options.timeoutMs ?? 120_000 });
 }
 
 /** Starts `netvet` in its own process group, so a test can SIGKILL it halfway. */

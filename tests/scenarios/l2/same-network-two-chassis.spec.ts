@@ -30,7 +30,9 @@ test(
       });
       const classified = packets.map(classify);
       const ours = classified.filter((p) => p.inner && [vm1.ports[0].address, vm2.ports[0].address].includes(p.inner.src));
-      const kinds = summarize(classified).kinds;
+      const summary = summarize(classified);
+      await test.info().attach(`underlay capture on ${vm1.host} ${uplink}`, { body: JSON.stringify(summary, null, 2), contentType: 'application/json' });
+      const { kinds } = summary;
       expect(ours.length, `tunnel packets carrying vm1/vm2 traffic; kinds on the wire: ${JSON.stringify(kinds)}`).toBeGreaterThanOrEqual(6);
       expect(new Set(ours.map((p) => p.encap.kind))).toEqual(new Set([target.encapsulation.current]));
       expect(Object.keys(kinds).filter((k) => k !== 'none' && k !== target.encapsulation.current)).toEqual([]);

@@ -1,0 +1,32 @@
+import { expect } from '@playwright/test';
+import { run } from '../../../lib/util/exec';
+import { netvet } from '../support/cli';
+import { runScenarios, test, whenAppears } from '../support/lab';
+
+/**
+ * A run killed halfway (SIGKILL, no teardown) leaves its deployment on the target; `netvet cleanup`
+ * removes all of it: OVN rows, workload namespaces and their processes, OVS ports, the journal.
+ */
+test('netvet cleanup removes what a SIGKILLed run left', async ({ lab }) => {
+  const { done, pid } = runScenarios(['tests/scenarios/fip/associate-move.spec.ts'], lab.targetFile);
+  const workloadNamespaces = async () => (await run(['ip', 'netns', 'list'])).stdout.split('\n').filter((l) => l.startsWith(`nv-${lab.name}-w-`));
+  // Kill once both workloads run and the floating IP exists: the middle of the scenario.
+  await whenAppears(async () => ((await workloadNamespaces()).length >= 2 && (await lab.nbctl('--bare', '--columns=type', 'list', 'NAT')).includes('dnat_and_snat') ? true : undefined));
+  process.kill(-pid, 'SIGKILL');
+  await done;
+  expect((await workloadNamespaces()).length).toBeGreaterThanOrEqual(2);
+
+  const cleanup = await netvet(['cleanup']);
+  expect(cleanup.code, cleanup.stderr).toBe(0);
+  expect(cleanup.stdout).toMatch(/removed nv\w+- \(run \d+ is gone\)\n/);
+
+  expect(await workloadNamespaces()).toEqual([]);
+  for (const table of ['Logical_Switch', 'Logical_Router', 'Port_Group', 'NAT', 'DHCP_Options']) {
+    expect(await lab.nbctl('--bare', '--columns=_uuid', 'list', table), table).toBe('');
+  }
+  for (const host of lab.target.hosts.filter((h) => h.integrationBridge)) {
+    const ports = await run(['ovs-vsctl', 'list-ports', 'br-int'], { netns: `nv-${lab.name}-${host.name}`, env: { ...process.env, OVS_RUNDIR: `/var/lib/netvet/labs/${lab.name}/${host.name}` } });
+    expect(ports.stdout.split('\n').filter((p) => p.startsWith('tap')), `OVS ports on ${host.name}`).toEqual([]);
+  }
+  expect((await netvet(['cleanup', '--dry-run'])).stdout).not.toContain('run');
+});
