@@ -77,7 +77,7 @@ async function build(name: string, profile: LabProfile, progress: Progress): Pro
   await writeFile(planFile(name), JSON.stringify(plan, null, 2));
   await stage(progress, `network: ${allHosts(plan).length} hosts, management/data/external segments in ${range}`, () => buildNetwork(plan, journal));
   const hostKeys = await stage(progress, 'SSH keys', () => generateKeys(plan));
-  await stage(progress, `control plane: NB and SB Raft clusters of ${plan.controls.length}, ${profile.controlPlane.northd} ovn-northd`, () =>
+  await stage(progress, `control plane: NB and SB Raft clusters of ${plan.controls.length}, ${Math.min(profile.controlPlane.northd, plan.controls.length)} ovn-northd`, () =>
     buildControlPlane(plan, journal),
   );
   await stage(progress, `chassis: ${plan.chassis.map((c) => c.name).join(', ')} (${profile.encapsulation})`, () =>

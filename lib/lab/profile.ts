@@ -11,7 +11,7 @@ export const labProfileSchema = z
     controlPlane: z
       .object({
         members: z.union([z.literal(1), z.literal(3), z.literal(5)]).default(3).describe('Raft members per OVN database'),
-        northd: z.number().int().min(1).max(3).default(2).describe('ovn-northd instances, one active'),
+        northd: z.number().int().min(1).max(3).default(2).describe('ovn-northd instances, one active, one per control host (capped at members)'),
       })
       .strict()
       .default({ members: 3, northd: 2 }),
@@ -39,10 +39,6 @@ export const labProfileSchema = z
   .refine((p) => p.mtu.workload + 100 <= p.mtu.underlay, {
     message: 'the workload MTU must leave 100 bytes of the underlay MTU for tunnel headers',
     path: ['mtu', 'workload'],
-  })
-  .refine((p) => p.controlPlane.northd <= p.controlPlane.members, {
-    message: 'ovn-northd runs on control hosts, one per host: use at most as many as controlPlane.members',
-    path: ['controlPlane', 'northd'],
   });
 
 export type LabProfile = z.infer<typeof labProfileSchema>;

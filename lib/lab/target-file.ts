@@ -55,7 +55,7 @@ export function describeLab(plan: LabPlan, hostKeys: Map<string, string>): Targe
       'dhcp',
       'mirror',
       ...(profile.controlPlane.members >= 3 ? ['ha:nb-cluster', 'ha:sb-cluster'] : []),
-      ...(profile.controlPlane.northd >= 2 ? ['ha:northd'] : []),
+      ...(Math.min(profile.controlPlane.northd, profile.controlPlane.members) >= 2 ? ['ha:northd'] : []),
       ...(gateways >= 1 ? ['gateway', 'snat', 'fip'] : []),
       ...(gateways >= 2 ? ['ha:gateway'] : []),
     ],
