@@ -75,7 +75,8 @@ async function build(name: string, profile: LabProfile, progress: Progress): Pro
   const plan = planLab(name, profile, range);
   await Promise.all(allHosts(plan).map((h) => mkdir(h.dir, { recursive: true })));
   await writeFile(planFile(name), JSON.stringify(plan, null, 2));
-  await stage(progress, `network: ${allHosts(plan).length} hosts, management/data/external segments in ${range}`, () => buildNetwork(plan, journal));
+  const underlay = [plan.underlayRouter ? 'two data subnets routed by rt1' : 'data', ...(plan.chassis.some((c) => c.underlay.uplinks.length > 1) ? ['bonded uplinks'] : [])].join(', ');
+  await stage(progress, `network: ${allHosts(plan).length} hosts, management/${underlay}/external segments in ${range}`, () => buildNetwork(plan, journal));
   const hostKeys = await stage(progress, 'SSH keys', () => generateKeys(plan));
   await stage(progress, `control plane: NB and SB Raft clusters of ${plan.controls.length}, ${Math.min(profile.controlPlane.northd, plan.controls.length)} ovn-northd`, () =>
     buildControlPlane(plan, journal),

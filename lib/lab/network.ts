@@ -2,8 +2,8 @@ import { run } from '../util/exec';
 import type { Journal } from './journal';
 import { allHosts, type LabHost, type LabPlan } from './plan';
 
-/** Fabric bridges, inside the lab's fabric namespace: one per segment. */
-export const SEGMENTS = { management: 'mgmt', data: 'data', external: 'ext' } as const;
+/** Fabric bridges, inside the lab's fabric namespace: one per segment (data segments are named by the plan). */
+export const SEGMENTS = { management: 'mgmt', external: 'ext' } as const;
 
 /** Runs `ip` commands in one namespace through one process (`ip -batch`), which keeps `lab up` fast. */
 async function ipBatch(netns: string | undefined, lines: string[]): Promise<void> {
@@ -28,10 +28,29 @@ async function addNetns(journal: Journal, netns: string): Promise<void> {
 }
 
 /** A veth whose ends are created directly inside two lab namespaces: nothing appears in the root namespace. */
-async function plug(host: LabHost, iface: string, plan: LabPlan, segment: string): Promise<void> {
+async function plug(host: LabHost, iface: string, plan: LabPlan, segment: string, mtu?: number): Promise<void> {
   const fabricEnd = `${host.name}-${iface}`;
   await run(['ip', 'link', 'add', iface, 'netns', host.netns, 'type', 'veth', 'peer', 'name', fabricEnd, 'netns', plan.fabricNetns]);
-  await ipBatch(plan.fabricNetns, [`link set ${fabricEnd} master ${segment} up`]);
+  await ipBatch(plan.fabricNetns, [`link set ${fabricEnd} ${mtu ? `mtu ${mtu} ` : ''}master ${segment} up`]);
+}
+
+/** The data (underlay) segments: one, or two joined by the underlay router. */
+function dataSegments(plan: LabPlan): string[] {
+  return [...new Set([...plan.chassis.map((c) => c.underlay.segment), ...(plan.underlayRouter?.legs.map((l) => l.segment) ?? [])])];
+}
+
+/** The underlay router: a leg in each data subnet, forwarding between them, and sshd on management like every host. */
+async function buildUnderlayRouter(plan: LabPlan): Promise<void> {
+  if (!plan.underlayRouter) return;
+  const { host, legs } = plan.underlayRouter;
+  const mtu = plan.profile.mtu.underlay;
+  await plug(host, 'eth1', plan, SEGMENTS.management);
+  for (const leg of legs) await plug(host, leg.iface, plan, leg.segment, mtu);
+  await run(['sysctl', '-qw', 'net.ipv4.ip_forward=1'], { netns: host.netns });
+  await ipBatch(host.netns, [
+    ...addressLines(host.management, 'eth1'),
+    ...legs.flatMap((leg) => [`link set ${leg.iface} mtu ${mtu}`, ...addressLines(leg.address, leg.iface)]),
+  ]);
 }
 
 /**
@@ -43,7 +62,7 @@ export async function buildNetwork(plan: LabPlan, journal: Journal): Promise<voi
   await addNetns(journal, plan.fabricNetns);
   await ipBatch(
     plan.fabricNetns,
-    Object.values(SEGMENTS).flatMap((bridge) => [`link add ${bridge} type bridge`, `link set ${bridge} up`]),
+    [...Object.values(SEGMENTS), ...dataSegments(plan)].flatMap((bridge) => [`link add ${bridge} type bridge`, `link set ${bridge} up`]),
   );
   await Promise.all(allHosts(plan).map((host) => addNetns(journal, host.netns)));
 
@@ -53,15 +72,17 @@ export async function buildNetwork(plan: LabPlan, journal: Journal): Promise<voi
       await ipBatch(host.netns, addressLines(host.management, 'eth1'));
     }),
     ...plan.chassis.map(async (host) => {
-      await plug(host, 'eth0', plan, SEGMENTS.data);
+      const mtu = plan.profile.mtu.underlay;
+      for (const uplink of host.underlay.uplinks) await plug(host, uplink, plan, host.underlay.segment, mtu);
       await plug(host, 'eth1', plan, SEGMENTS.management);
       if (host.roles.includes('gateway')) await plug(host, 'eth2', plan, SEGMENTS.external);
       await ipBatch(host.netns, [
-        `link set eth0 mtu ${plan.profile.mtu.underlay} up`,
+        ...host.underlay.uplinks.map((uplink) => `link set ${uplink} mtu ${mtu} up`),
         ...addressLines(host.management, 'eth1'),
         ...(host.roles.includes('gateway') ? ['link set eth2 up'] : []),
       ]);
     }),
+    buildUnderlayRouter(plan),
     (async () => {
       const ext = plan.externalHost;
       await plug(ext, 'eth0', plan, SEGMENTS.external);

@@ -34,12 +34,40 @@ export const labProfileSchema = z
       })
       .strict()
       .default({ underlay: 1500, workload: 1400 }),
+    /** Left out, the underlay is one flat segment with one uplink per chassis (and the profile's saved form stays as before). */
+    underlay: z
+      .object({
+        routed: z.boolean().default(false).describe('Chassis in two data subnets joined by a router host (rt1) with static routes'),
+        bond: z
+          .union([z.boolean(), z.array(z.string().regex(/^(ch|gw)\d+$/, 'a chassis name such as ch1 or gw1')).min(1)])
+          .default(false)
+          .describe('Uplinks as OVS active-backup bonds of two links: true for every chassis, or a list of chassis names'),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .refine((p) => p.mtu.workload + 100 <= p.mtu.underlay, {
     message: 'the workload MTU must leave 100 bytes of the underlay MTU for tunnel headers',
     path: ['mtu', 'workload'],
+  })
+  .superRefine((p, ctx) => {
+    const bond = p.underlay?.bond;
+    const unknown = Array.isArray(bond) ? bond.filter((name) => !chassisNames(p).includes(name)) : [];
+    if (unknown.length) {
+      ctx.addIssue({ code: 'custom', path: ['underlay', 'bond'], message: `no chassis ${unknown.join(', ')} in this profile; it has ${chassisNames(p).join(', ')}` });
+    }
+  })
+  .refine((p) => !p.underlay?.routed || chassisNames(p).length >= 2, {
+    message: 'a routed underlay needs at least two chassis, one in each data subnet',
+    path: ['underlay', 'routed'],
   });
+
+/** Chassis names a profile gives: compute ch1..chN, then gateways gw1..gwN. */
+export function chassisNames(profile: { chassis: { compute: number; gateway: number } }): string[] {
+  const { compute, gateway } = profile.chassis;
+  return [...Array.from({ length: compute }, (_, i) => `ch${i + 1}`), ...Array.from({ length: gateway }, (_, i) => `gw${i + 1}`)];
+}
 
 export type LabProfile = z.infer<typeof labProfileSchema>;
 

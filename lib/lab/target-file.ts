@@ -11,6 +11,7 @@ import { clientKeyPath } from './sshd';
 export function describeLab(plan: LabPlan, hostKeys: Map<string, string>): Target {
   const { profile } = plan;
   const gateways = plan.chassis.filter((c) => c.roles.includes('gateway')).length;
+  const router = plan.underlayRouter?.host;
   return {
     version: 1,
     name: `lab-${plan.name}`,
@@ -23,10 +24,11 @@ export function describeLab(plan: LabPlan, hostKeys: Map<string, string>): Targe
         roles: h.roles,
         management: h.management,
         hostKey: hostKeys.get(h.name),
-        data: { address: h.data ?? '', interface: UNDERLAY_BRIDGE, uplinks: ['eth0'] },
+        data: { address: h.data, interface: UNDERLAY_BRIDGE, uplinks: h.underlay.uplinks },
         integrationBridge: INTEGRATION_BRIDGE,
       })),
       { name: plan.externalHost.name, roles: plan.externalHost.roles, management: plan.externalHost.management, hostKey: hostKeys.get(plan.externalHost.name) },
+      ...(router ? [{ name: router.name, roles: router.roles, management: router.management, hostKey: hostKeys.get(router.name) }] : []),
     ],
     ovn: {
       northbound: connectionString(plan, DATABASES.northbound),
@@ -58,6 +60,10 @@ export function describeLab(plan: LabPlan, hostKeys: Map<string, string>): Targe
       ...(Math.min(profile.controlPlane.northd, profile.controlPlane.members) >= 2 ? ['ha:northd'] : []),
       ...(gateways >= 1 ? ['gateway', 'snat', 'fip'] : []),
       ...(gateways >= 2 ? ['ha:gateway'] : []),
+      // Tunnels never use the management network: each chassis has its own uplink for them.
+      'underlay:separate',
+      ...(router ? ['underlay:routed'] : []),
+      ...(plan.chassis.some((c) => c.underlay.uplinks.length > 1) ? ['underlay:bond'] : []),
     ],
   };
 }

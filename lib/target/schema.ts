@@ -9,7 +9,7 @@ import { z } from 'zod';
 const ipv4 = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}$/, 'an IPv4 address such as 10.0.0.5');
 const cidr = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, 'a CIDR such as 10.0.0.0/24');
 
-export const hostRole = z.enum(['control', 'compute', 'gateway', 'external']);
+export const hostRole = z.enum(['control', 'compute', 'gateway', 'external', 'router']).describe('router: an underlay router between data subnets (it carries tunnel traffic, it ends none)');
 
 export const sshAccess = z
   .object({
