@@ -145,6 +145,8 @@ export interface WorkloadPort {
   securityGroups: string[];
   /** Extra source addresses or CIDRs the port may send from. */
   allowedAddressPairs: string[];
+  /** Configured by DHCP inside the workload; the planned address is the one DHCP hands out. */
+  dhcp: boolean;
   source: SourcePlace;
 }
 

@@ -101,6 +101,7 @@ const workloadPort = z.strictObject({
     .array(z.union([ipv4, cidr]).describe('An address such as 10.9.0.5 or a network such as 10.9.0.0/24'))
     .default([])
     .describe('Other source addresses or networks the port may send from'),
+  dhcp: z.boolean().default(false).describe('Configured inside the workload by DHCP (address, routes, MTU) instead of statically; the subnet must serve DHCP'),
 });
 
 const workload = z.strictObject({

@@ -89,10 +89,19 @@ function resolvePort(
     portSecurity: spec.securityGroups !== undefined,
     securityGroups: spec.securityGroups ?? [],
     allowedAddressPairs,
+    dhcp: spec.dhcp && checkDhcp(ctx, subnet, [...path, 'dhcp']),
     source: ctx.place(path),
     path,
   };
   return { port, found };
+}
+
+/** A DHCP port needs a subnet whose DHCP server (answering from the gateway address) is on. */
+function checkDhcp(ctx: Resolution, subnet: SubnetBlock['subnet'], path: Path): boolean {
+  if (!subnet.dhcp) ctx.fail(path, `subnet '${subnet.name}' does not serve DHCP`, 'set dhcp: true on the subnet, or drop dhcp from the port');
+  else if (subnet.gateway === null) ctx.fail(path, `subnet '${subnet.name}' has no gateway, the address its DHCP server answers from`, 'give the subnet a gateway, or drop dhcp from the port');
+  else return true;
+  return false;
 }
 
 function checkGroups(ctx: Resolution, tenant: string, names: string[], path: Path): void {
