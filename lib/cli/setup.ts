@@ -1,13 +1,14 @@
 import type { Command } from 'commander';
-import { installPackages } from '../util/setup';
+import { DEBIAN_PACKAGES, installPackages, OPENSTACK_PACKAGES } from '../util/setup';
 
 /** `netvet setup`: installs the Debian packages netvet needs (what is already there is skipped). */
 export function registerSetup(program: Command): void {
   program
     .command('setup')
     .description('install the Debian packages netvet needs (apt-get; needs root)')
-    .action(async () => {
-      const installed = await installPackages((line) => console.log(line));
+    .option('--openstack', 'also the OpenStack lab profile and GUI tests: Keystone, Neutron, MariaDB, Horizon, Chromium')
+    .action(async (opts: { openstack?: boolean }) => {
+      const installed = await installPackages((line) => console.log(line), opts.openstack ? [...DEBIAN_PACKAGES, ...OPENSTACK_PACKAGES] : DEBIAN_PACKAGES);
       console.log(installed.length ? `installed: ${installed.join(' ')}` : 'all Debian packages netvet needs are installed');
     });
 }

@@ -13,6 +13,7 @@ import { withLock } from '../util/lock';
 import { buildNetwork } from './network';
 import { allHosts, checkLabName, labDir, planLab, stateRoot, type LabPlan } from './plan';
 import { pidsInNetns, readPidfile, isOurs, terminate } from './processes';
+import { apiHost, buildOpenStack, requireOpenStackPackages } from './openstack';
 import { loadLabProfile, type LabProfile } from './profile';
 import { requireKernelFeatures, requirePrograms, requireRoot, LAB_REQUIREMENTS } from './preflight';
 import { generateKeys, startSshd, waitForSshd } from './sshd';
@@ -89,6 +90,7 @@ async function build(name: string, profile: LabProfile, progress: Progress): Pro
     await Promise.all(allHosts(plan).map((host) => waitForSshd(host.management, 10_000)));
   });
   await stage(progress, 'chassis registered, leaders elected, northd active', () => waitUntilHealthy(plan, journal, 20_000));
+  if (profile.openstack) await stage(progress, `OpenStack on ${apiHost(plan).name}: MariaDB, Keystone, Neutron (ML2/OVN)${profile.openstack.dashboard ? ', Horizon' : ''}`, () => buildOpenStack(plan, journal, progress));
   await writeTargetFile(plan.targetFile, describeLab(plan, hostKeys));
   return plan;
 }
@@ -105,6 +107,7 @@ export async function labUp(name: string, profileFile: string, progress: Progres
   requirePrograms(LAB_REQUIREMENTS);
   await requireKernelFeatures();
   const profile = await loadLabProfile(profileFile);
+  if (profile.openstack) requireOpenStackPackages();
   return withLock(lockFile(name), `lab '${name}'`, async () => {
     const existing = await savedPlan(name);
     if (existing) {

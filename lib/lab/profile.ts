@@ -45,6 +45,11 @@ export const labProfileSchema = z
       })
       .strict()
       .optional(),
+    openstack: z
+      .object({ dashboard: z.boolean().default(true).describe('Horizon, for GUI tests') })
+      .strict()
+      .optional()
+      .describe("OpenStack in a namespace of its own (api1): MariaDB, Keystone, Neutron with ML2/OVN on the lab's OVN, Horizon"),
   })
   .strict()
   .refine((p) => p.mtu.workload + 100 <= p.mtu.underlay, {

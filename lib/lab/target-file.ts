@@ -4,6 +4,7 @@ import { stringify } from 'yaml';
 import type { Target } from '../target/schema';
 import { INTEGRATION_BRIDGE, PHYSICAL_NETWORK, UNDERLAY_BRIDGE } from './chassis';
 import { connectionString, DATABASES, raftAddress } from './control-plane';
+import { describeOpenStack } from './openstack';
 import type { LabPlan } from './plan';
 import { clientKeyPath } from './sshd';
 
@@ -12,6 +13,7 @@ export function describeLab(plan: LabPlan, hostKeys: Map<string, string>): Targe
   const { profile } = plan;
   const gateways = plan.chassis.filter((c) => c.roles.includes('gateway')).length;
   const router = plan.underlayRouter?.host;
+  const openstack = describeOpenStack(plan);
   return {
     version: 1,
     name: `lab-${plan.name}`,
@@ -47,6 +49,7 @@ export function describeLab(plan: LabPlan, hostKeys: Map<string, string>): Targe
       routerGatewayRange: { start: plan.external.routerGateways[0], end: plan.external.routerGateways[1] },
     },
     workloads: { mtu: profile.mtu.workload, namespacePrefix: `nv-${plan.name}-w-` },
+    ...(openstack.section ? { openstack: openstack.section } : {}),
     capabilities: [
       'orchestrator:lab',
       'ssh:hosts',
@@ -64,6 +67,7 @@ export function describeLab(plan: LabPlan, hostKeys: Map<string, string>): Targe
       'underlay:separate',
       ...(router ? ['underlay:routed'] : []),
       ...(plan.chassis.some((c) => c.underlay.uplinks.length > 1) ? ['underlay:bond'] : []),
+      ...openstack.capabilities,
     ],
   };
 }

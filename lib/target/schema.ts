@@ -84,6 +84,20 @@ export const targetSchema = z
       })
       .strict()
       .default({ mtu: 1500, namespacePrefix: 'nv-' }),
+    openstack: z
+      .object({
+        cloud: z.string().optional().describe('Entry of clouds.yaml to use; else OS_CLOUD, else the OS_* variables'),
+        cloudsYaml: z.string().optional().describe('Path of clouds.yaml; else OS_CLIENT_CONFIG_FILE, ./clouds.yaml, ~/.config/openstack/clouds.yaml, /etc/openstack/clouds.yaml'),
+        dashboardUrl: z.string().url().optional().describe('Horizon, for GUI tests'),
+        externalNetwork: z.string().optional().describe('Neutron network for router gateways and floating IPs; else the only router:external one'),
+        servers: z
+          .enum(['port-binding'])
+          .default('port-binding')
+          .describe('port-binding: a server is a Neutron port bound to a workload namespace on a compute host over SSH (OVS iface-id), as Nova and os-vif do'),
+      })
+      .strict()
+      .optional()
+      .describe('OpenStack in front of the SDN: the openstack driver (playwright --project openstack) builds topologies through its APIs'),
     capabilities: z.array(z.string()).default([]),
   })
   .strict();

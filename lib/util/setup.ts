@@ -24,14 +24,17 @@ export const DEBIAN_PACKAGES = [
   'iperf3',
 ];
 
+/** The OpenStack lab profile and GUI tests: Keystone, Neutron, MariaDB, Horizon, and the browser. Only `setup --openstack`. */
+export const OPENSTACK_PACKAGES = ['keystone', 'neutron-server', 'mariadb-server', 'openstack-dashboard', 'python3-openstackclient', 'chromium'];
+
 async function notInstalled(packages: string[]): Promise<string[]> {
   const { stdout } = await run(['dpkg-query', '-W', '-f', '${Package} ${db:Status-Abbrev}\\n', ...packages], { allowFail: true });
   const installed = new Set(stdout.split('\n').filter((l) => /\sii\s*$/.test(l)).map((l) => l.split(' ')[0]));
   return packages.filter((p) => !installed.has(p));
 }
 
-export async function installPackages(progress: (line: string) => void): Promise<string[]> {
-  const wanted = await notInstalled(DEBIAN_PACKAGES);
+export async function installPackages(progress: (line: string) => void, packages: readonly string[] = DEBIAN_PACKAGES): Promise<string[]> {
+  const wanted = await notInstalled([...packages]);
   if (!wanted.length) return [];
   if (process.getuid?.() !== 0) {
     throw new NetvetError(`missing Debian packages: ${wanted.join(' ')}`, `run as root: apt-get install -y ${wanted.join(' ')}`);

@@ -1,0 +1,215 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Target } from '../target/schema';
+import { NetvetError } from '../util/errors';
+import { run } from '../util/exec';
+import { missing, type Requirement } from '../util/packages';
+import { isAlive } from '../util/processes';
+import { PHYSICAL_NETWORK } from './chassis';
+import { connectionString, DATABASES } from './control-plane';
+import type { Journal } from './journal';
+import { SEGMENTS } from './network';
+import { adminToken, createExternalNetwork, registerNetworkService } from './openstack-bootstrap';
+import * as config from './openstack-config';
+import type { OpenStackLayout } from './openstack-config';
+import type { LabHost, LabPlan } from './plan';
+
+/** What the OpenStack profile runs, by Debian package; `netvet setup --openstack` installs them. */
+export const OPENSTACK_REQUIREMENTS: readonly Requirement[] = [
+  { program: 'mariadbd', pkg: 'mariadb-server' },
+  { program: 'mariadb-install-db', pkg: 'mariadb-server' },
+  { program: 'keystone-manage', pkg: 'keystone' },
+  { program: 'uwsgi', pkg: 'keystone' },
+  { program: 'neutron-server', pkg: 'neutron-server' },
+  { program: 'neutron-db-manage', pkg: 'neutron-server' },
+  { program: '/usr/share/openstack-dashboard/manage.py', pkg: 'openstack-dashboard' },
+];
+
+/** Fails before anything is built when the OpenStack packages are not installed. */
+export function requireOpenStackPackages(): void {
+  const absent = missing(OPENSTACK_REQUIREMENTS);
+  if (absent.length) {
+    throw new NetvetError(
+      `the OpenStack profile needs ${absent.map((r) => r.program).join(', ')}`,
+      `run 'netvet setup --openstack' (or: apt-get install -y ${[...new Set(absent.map((r) => r.pkg))].join(' ')})`,
+    );
+  }
+}
+
+/** The external network's name in Neutron, as installers (devstack) name it. */
+export const EXTERNAL_NETWORK = 'public';
+const PYTHON = '/usr/bin/python3';
+
+/** The host the OpenStack services run on: a namespace on the management network, like a controller node. */
+export function apiHost(plan: LabPlan): LabHost {
+  const [a, b] = plan.range.split('.');
+  return { name: 'api1', netns: `nv-${plan.name}-api1`, roles: ['control'], management: `${a}.${b}.0.51`, dir: join(plan.dir, 'api1') };
+}
+
+const cloudName = (plan: LabPlan) => `netvet-${plan.name}`;
+const cloudsYamlPath = (plan: LabPlan) => join(plan.dir, 'clouds.yaml');
+
+/** The target file's view of the lab's OpenStack: credentials in clouds.yaml beside it, the dashboard, the external network. */
+export function describeOpenStack(plan: LabPlan): { section: Target['openstack']; capabilities: string[] } {
+  if (!plan.profile.openstack) return { section: undefined, capabilities: [] };
+  const host = apiHost(plan);
+  const dashboard = plan.profile.openstack.dashboard;
+  return {
+    section: {
+      cloud: cloudName(plan),
+      cloudsYaml: cloudsYamlPath(plan),
+      externalNetwork: EXTERNAL_NETWORK,
+      servers: 'port-binding',
+      ...(dashboard ? { dashboardUrl: `http://${host.management}:${config.PORTS.dashboard}` } : {}),
+    },
+    capabilities: ['orchestrator:openstack', ...(dashboard ? ['gui:horizon'] : [])],
+  };
+}
+
+/** A namespace on the management segment, plugged like the lab's other hosts (nothing in the root namespace). */
+async function plugApiHost(plan: LabPlan, host: LabHost, journal: Journal): Promise<void> {
+  journal.record({ kind: 'netns', name: host.netns });
+  await run(['ip', 'netns', 'add', host.netns]);
+  await run(['ip', 'link', 'add', 'eth1', 'netns', host.netns, 'type', 'veth', 'peer', 'name', `${host.name}-eth1`, 'netns', plan.fabricNetns]);
+  await run(['ip', '-n', plan.fabricNetns, 'link', 'set', `${host.name}-eth1`, 'master', SEGMENTS.management, 'up']);
+  await run(['ip', '-n', host.netns, '-batch', '-'], { input: `link set lo up\naddr add ${host.management}/24 dev eth1\nlink set eth1 up\n` });
+}
+
+/**
+ * Starts a service in the foreground inside api1; its PID is journaled (by pid file) before
+ * anything else, and `ip netns exec` execs the program itself, so that PID is the service's.
+ */
+async function startService(journal: Journal, host: LabHost, name: string, argv: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<number> {
+  const pidfile = join(host.dir, `${name}.pid`);
+  journal.record({ kind: 'daemon', host: host.name, pidfile });
+  const log = openSync(join(host.dir, `${name}.out`), 'a');
+  const child = spawn('ip', ['netns', 'exec', host.netns, ...argv], { detached: true, stdio: ['ignore', log, log], cwd: options.cwd, env: options.env ?? process.env });
+  closeSync(log);
+  await new Promise<void>((resolve, reject) => child.once('spawn', resolve).once('error', reject));
+  await writeFile(pidfile, `${child.pid}\n`);
+  child.unref();
+  return child.pid!;
+}
+
+/** Polls `ready` until it holds; fails early, with the log's last lines, when the service died. */
+async function waitFor(what: string, pid: number, log: string, ready: () => Promise<boolean>, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await ready().catch(() => false))) {
+    const tail = () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').slice(-5).join('\n    ') : '(no log)');
+    if (!isAlive(pid)) throw new NetvetError(`${what} exited while starting:\n    ${tail()}`, `see ${log}`);
+    if (Date.now() > deadline) throw new NetvetError(`${what} did not answer within ${timeoutMs / 1000} s:\n    ${tail()}`, `see ${log}`);
+    await sleep(100);
+  }
+}
+
+const answers = (url: string, status: number) => async () => (await fetch(url, { signal: AbortSignal.timeout(2000) })).status === status;
+
+async function startMariadb(l: OpenStackLayout, host: LabHost, journal: Journal): Promise<void> {
+  const cnf = join(l.dir, 'my.cnf');
+  await writeFile(cnf, config.mariadbConfig(l));
+  await run(['mariadb-install-db', `--defaults-file=${cnf}`, '--user=root', '--auth-root-authentication-method=normal', '--skip-test-db'], { timeoutMs: 60_000 });
+  const pid = await startService(journal, host, 'mariadbd', ['mariadbd', `--defaults-file=${cnf}`]);
+  const socket = config.mariadbSocket(l);
+  await waitFor('MariaDB', pid, join(l.dir, 'mariadbd.log'), async () => (await run(['mariadb-admin', `--socket=${socket}`, 'ping'], { allowFail: true })).code === 0);
+  const grants = ['keystone', 'neutron'].map(
+    (db) => `CREATE DATABASE ${db}; CREATE USER '${db}'@'127.0.0.1' IDENTIFIED BY '${l.passwords.database}'; GRANT ALL ON ${db}.* TO '${db}'@'127.0.0.1';`,
+  );
+  await run(['mariadb', `--socket=${socket}`, '-uroot'], { input: grants.join('\n') });
+}
+
+async function startKeystone(l: OpenStackLayout, host: LabHost, journal: Journal): Promise<void> {
+  const manage = (args: string[], env?: NodeJS.ProcessEnv) =>
+    run(['keystone-manage', '--config-file', config.keystoneConf(l), ...args], { netns: host.netns, timeoutMs: 180_000, env });
+  await Promise.all([
+    manage(['db_sync']),
+    manage(['fernet_setup', '--keystone-user', 'root', '--keystone-group', 'root']),
+    manage(['credential_setup', '--keystone-user', 'root', '--keystone-group', 'root']),
+  ]);
+  const url = config.keystoneUrl(l);
+  await manage(
+    ['bootstrap', '--bootstrap-region-id', 'RegionOne', '--bootstrap-admin-url', url, '--bootstrap-internal-url', url, '--bootstrap-public-url', url],
+    { ...process.env, OS_BOOTSTRAP_PASSWORD: l.passwords.admin },
+  );
+  const ini = join(l.dir, 'keystone-uwsgi.ini');
+  await writeFile(ini, config.keystoneUwsgiConfig(l));
+  const pid = await startService(journal, host, 'keystone', ['uwsgi', '--ini', ini], { cwd: l.dir });
+  await waitFor('Keystone', pid, join(l.dir, 'keystone.out'), answers(url, 200));
+}
+
+async function startNeutron(l: OpenStackLayout, host: LabHost, journal: Journal): Promise<number> {
+  const confs = config.neutronConfs(l).flatMap((file) => ['--config-file', file]);
+  await run(['neutron-db-manage', ...confs, 'upgrade', 'heads'], { netns: host.netns, timeoutMs: 300_000 });
+  return startService(journal, host, 'neutron-server', [PYTHON, '/usr/bin/neutron-server', ...confs]);
+}
+
+async function startDashboard(l: OpenStackLayout, host: LabHost, journal: Journal): Promise<void> {
+  await writeFile(join(l.dir, `${config.DASHBOARD_SETTINGS}.py`), config.dashboardSettings(l));
+  const pid = await startService(
+    journal,
+    host,
+    'horizon',
+    [PYTHON, 'manage.py', 'runserver', '--insecure', '--noreload', `--pythonpath=${l.dir}`, `--settings=${config.DASHBOARD_SETTINGS}`, `${l.address}:${config.PORTS.dashboard}`],
+    { cwd: '/usr/share/openstack-dashboard' },
+  );
+  await waitFor('Horizon', pid, join(l.dir, 'horizon.out'), answers(`${config.dashboardUrl(l)}/auth/login/`, 200));
+}
+
+/**
+ * OpenStack on the lab: MariaDB, Keystone, Neutron (ML2/OVN, writing into the lab's NB/SB clusters,
+ * routers on the gateway chassis that are marked enable-chassis-as-gw) and Horizon, all in api1.
+ * Schema migrations run in parallel; each service is started as soon as what it needs is there.
+ */
+export async function buildOpenStack(plan: LabPlan, journal: Journal, progress: (line: string) => void): Promise<void> {
+  const host = apiHost(plan);
+  const start = Date.now();
+  const step = (what: string) => progress(`      ${((Date.now() - start) / 1000).toFixed(1).padStart(5)} s  ${what}`);
+  await mkdir(host.dir, { recursive: true });
+  const secret = () => randomBytes(12).toString('hex');
+  const l: OpenStackLayout = {
+    dir: host.dir,
+    address: host.management,
+    northbound: connectionString(plan, DATABASES.northbound),
+    southbound: connectionString(plan, DATABASES.southbound),
+    physicalNetwork: PHYSICAL_NETWORK,
+    underlayMtu: plan.profile.mtu.underlay,
+    passwords: { admin: secret(), database: secret(), dashboardKey: secret() },
+  };
+  await plugApiHost(plan, host, journal);
+  await Promise.all([
+    writeFile(config.keystoneConf(l), config.keystoneConfig(l)),
+    writeFile(config.neutronConfs(l)[0], config.neutronConfig(l), { mode: 0o600 }),
+    writeFile(config.neutronConfs(l)[1], config.ml2Config(l)),
+    writeFile(cloudsYamlPath(plan), config.cloudsYaml(l, cloudName(plan)), { mode: 0o600 }),
+  ]);
+  await startMariadb(l, host, journal);
+  step('MariaDB up');
+  const apis = async () => {
+    const [neutronPid] = await Promise.all([
+      startNeutron(l, host, journal).then((pid) => (step('Neutron schema migrated, neutron-server started'), pid)),
+      startKeystone(l, host, journal).then(() => step('Keystone up')),
+    ]);
+    const token = await adminToken(l);
+    await registerNetworkService(l, token);
+    await waitFor('neutron-server', neutronPid, join(l.dir, 'neutron-server.log'), answers(`${config.neutronUrl(l)}/v2.0/networks`, 401));
+    step('Neutron API up');
+    await createExternalNetwork(l, token, {
+      name: EXTERNAL_NETWORK,
+      cidr: plan.external.cidr,
+      gateway: plan.runner.external,
+      pool: { start: plan.external.routerGateways[0], end: plan.external.floatingIps[1] },
+    });
+    step(`external network '${EXTERNAL_NETWORK}' created`);
+  };
+  const dashboard = async () => {
+    if (!plan.profile.openstack?.dashboard) return;
+    await startDashboard(l, host, journal);
+    step('Horizon up');
+  };
+  // Settled, not raced: a failure tears the lab down only once nothing is still starting services.
+  const failed = (await Promise.allSettled([apis(), dashboard()])).find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
