@@ -61,7 +61,7 @@ export function describeLab(plan: LabPlan, hostKeys: Map<string, string>): Targe
       'mirror',
       ...(profile.controlPlane.members >= 3 ? ['ha:nb-cluster', 'ha:sb-cluster'] : []),
       ...(Math.min(profile.controlPlane.northd, profile.controlPlane.members) >= 2 ? ['ha:northd'] : []),
-      ...(gateways >= 1 ? ['gateway', 'snat', 'fip'] : []),
+      ...(gateways >= 1 ? ['gateway', 'snat', 'fip', 'nat:port-forwarding'] : []),
       ...(gateways >= 2 ? ['ha:gateway'] : []),
       // Tunnels never use the management network: each chassis has its own uplink for them.
       'underlay:separate',

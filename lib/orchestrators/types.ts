@@ -1,5 +1,6 @@
 import type { Shell } from '../access';
 import type { Topology } from '../topology';
+import type { SecurityGroupRuleSpec } from '../topology/runtime-rules';
 import type { RunJournal } from './journal';
 
 /** What a driver built for one topology, in the topology's own names. */
@@ -50,6 +51,10 @@ export interface Orchestrator {
   sweep(prefix: string): Promise<string[]>;
   associateFloatingIp(deployment: Deployment, floatingIp: string, workload: string, port?: number): Promise<void>;
   disassociateFloatingIp(deployment: Deployment, floatingIp: string): Promise<void>;
+  /** Adds a rule to a built security group, checked as the file's rules are; in effect on every chassis when it returns. */
+  addSecurityGroupRule(deployment: Deployment, group: string, rule: SecurityGroupRuleSpec): Promise<void>;
+  /** Removes a rule the group has (from the file or added since); in effect on every chassis when it returns. */
+  removeSecurityGroupRule(deployment: Deployment, group: string, rule: SecurityGroupRuleSpec): Promise<void>;
   /** The orchestrator's and SDN's own view, attached to the report when a test fails. */
   diagnose(deployment: Deployment): Promise<Array<{ name: string; body: string }>>;
 }

@@ -5,6 +5,7 @@ import type { FloatingIpSpec, TopologySpec } from './schema';
 import type { Path } from '../util/yaml/source';
 import { suggestion } from '../util/yaml/suggest';
 import type { WorkloadDraft } from './workloads';
+import { resolvePortForwardings } from './port-forwardings';
 
 export function resolveFloatingIps(ctx: Resolution, spec: TopologySpec, workloads: WorkloadDraft[], routers: RouterDraft[]): FloatingIp[] {
   const seen = new Map<string, Path>();
@@ -23,7 +24,9 @@ export function resolveFloatingIps(ctx: Resolution, spec: TopologySpec, workload
       ctx.fail([...path, 'port'], 'a port is given but no workload', 'add workload: <name>, or remove port');
     }
     if (workload) checkBinding(ctx, fip, workload, routers, bound, path);
-    const tenant = tenantOf(ctx, fip, workload, path);
+    // A floating IP that forwards ports belongs, like its targets, to their tenant.
+    const forwardedTo = workloads.find((w) => w.name === fip.portForwardings[0]?.workload);
+    const tenant = tenantOf(ctx, fip, workload ?? forwardedTo, path);
     if (workload && tenant !== workload.tenant) {
       ctx.fail([...path, 'tenant'], `floating IP '${fip.name}' belongs to tenant '${tenant}', but workload '${workload.name}' to tenant '${workload.tenant}'`, 'leave tenant out: it follows the workload');
     }
@@ -33,6 +36,7 @@ export function resolveFloatingIps(ctx: Resolution, spec: TopologySpec, workload
       workload: workload?.name ?? null,
       port: workload ? (fip.port ?? 0) : null,
       address: fip.address ?? null,
+      portForwardings: resolvePortForwardings(ctx, fip, tenant, routers, (name, at) => findWorkload(ctx, workloads, name, at), path),
       source: ctx.place(path),
     };
   });

@@ -30,6 +30,8 @@ export interface Network {
   name: string;
   tenant: string;
   external: boolean;
+  /** Other tenants may attach routers and workloads to it. */
+  shared: boolean;
   subnets: Subnet[];
   source: SourcePlace;
 }
@@ -158,5 +160,17 @@ export interface FloatingIp {
   port: number | null;
   /** Fixed external address; null lets the target pick one from its floating range. */
   address: string | null;
+  /** Forwarded ports (only when `workload` is null), as OpenStack's port forwarding API has them. */
+  portForwardings: PortForwarding[];
+  source: SourcePlace;
+}
+
+export interface PortForwarding {
+  protocol: 'tcp' | 'udp';
+  externalPort: number;
+  internalPort: number;
+  workload: string;
+  /** Index of the workload's port. */
+  port: number;
   source: SourcePlace;
 }

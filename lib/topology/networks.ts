@@ -34,7 +34,7 @@ export function resolveNetworks(ctx: Resolution, spec: TopologySpec): Network[] 
       placed.push({ ...resolved, path: subnetPath });
       return resolved.subnet;
     });
-    const network = { name: networkSpec.name, tenant, external: networkSpec.external, subnets, source: ctx.place(path) };
+    const network = { name: networkSpec.name, tenant, external: networkSpec.external, shared: networkSpec.shared, subnets, source: ctx.place(path) };
     if (!ctx.networks.has(network.name)) ctx.networks.set(network.name, network);
     return network;
   });

@@ -1,5 +1,6 @@
 import type { Resolution, SubnetBlock } from './context';
 import type { Router, RouterInterface } from './model';
+import { overlaps } from './ipv4';
 import { checkHost, routesVia } from './networks';
 import type { RouterSpec, TopologySpec } from './schema';
 import type { Path } from '../util/yaml/source';
@@ -46,8 +47,8 @@ function resolveInterface(
     ctx.fail(networkPath, `router '${router.name}' has an interface on external network '${network.name}'`, 'connect a router to the external network with externalGateway');
     return undefined;
   }
-  if (network.tenant !== tenant) {
-    ctx.fail(networkPath, `network '${network.name}' belongs to tenant '${network.tenant}', but router '${router.name}' to tenant '${tenant}'`, 'attach a router only to networks of its own tenant');
+  if (network.tenant !== tenant && !network.shared) {
+    ctx.fail(networkPath, `network '${network.name}' belongs to tenant '${network.tenant}', but router '${router.name}' to tenant '${tenant}'`, 'attach a router only to networks of its own tenant, or mark the network shared: true');
     return undefined;
   }
   const found = ctx.subnet([...path, 'subnet'], network, spec.subnet);
@@ -55,6 +56,12 @@ function resolveInterface(
   const { subnet, block } = found;
   if (attached.some((a) => a.subnet.name === subnet.name)) {
     ctx.fail(path, `router '${router.name}' already has an interface on subnet '${subnet.name}'`, 'remove one: a router has one interface per subnet');
+    return undefined;
+  }
+  // Subnets of different tenants may overlap, but one router cannot route to both.
+  const clash = attached.find((a) => overlaps(a.block, block));
+  if (clash) {
+    ctx.fail(path, `router '${router.name}' cannot join subnet '${subnet.name}' (${subnet.cidr}): it overlaps subnet '${clash.subnet.name}' (${clash.subnet.cidr}) on the same router`, 'use a router per overlapping subnet, and reach across by floating IPs');
     return undefined;
   }
   const address = spec.address ?? subnet.gateway;

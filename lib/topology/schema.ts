@@ -44,6 +44,7 @@ const network = z.strictObject({
   name,
   tenant: tenant.optional(),
   external: z.boolean().default(false).describe('A shared external (provider) network; rarely needed, the target provides one'),
+  shared: z.boolean().default(false).describe('Other tenants may attach routers and workloads to it (Neutron\'s shared network)'),
   subnets: z.array(subnet).min(1).describe('The network\'s IPv4 subnets; the first one is used where a subnet is not named'),
 });
 
@@ -72,7 +73,7 @@ const router = z.strictObject({
   routes: z.array(route).default([]).describe('Static routes of the router'),
 });
 
-const securityGroupRule = z.strictObject({
+export const securityGroupRule = z.strictObject({
   direction: z.enum(['ingress', 'egress']),
   protocol: z.enum(['icmp', 'tcp', 'udp', 'any']),
   ports: z
@@ -114,12 +115,28 @@ const workload = z.strictObject({
   routes: z.array(route).default([]).describe('Static routes inside the workload'),
 });
 
+const portNumber = z.number().int().min(1).max(65535);
+
+const portForwarding = z
+  .strictObject({
+    protocol: z.enum(['tcp', 'udp']),
+    externalPort: portNumber.describe('Port on the floating IP'),
+    internalPort: portNumber.describe('Port on the workload'),
+    workload: name.describe('Workload the port leads to (a replica name when count > 1)'),
+    port: z.number().int().min(0).optional().describe('Index of the workload\'s port, from 0; defaults to 0'),
+  })
+  .describe('One forwarded port: { protocol, externalPort, internalPort, workload }');
+
 const floatingIp = z.strictObject({
   name,
   tenant: tenant.optional(),
   workload: name.optional().describe('Workload to bind to (a replica name when count > 1); unbound when left out'),
   port: z.number().int().min(0).optional().describe('Index of the workload\'s port, from 0; defaults to 0'),
   address: ipv4.optional().describe('Fixed external address; the target picks one otherwise'),
+  portForwardings: z
+    .array(portForwarding)
+    .default([])
+    .describe('Ports of the floating IP forwarded to workload ports (OpenStack port forwarding); only on a floating IP bound to no workload'),
 });
 
 export const topologySchema = z

@@ -23,7 +23,7 @@ export function resolveSecurityGroups(ctx: Resolution, spec: TopologySpec): Secu
   return groups;
 }
 
-function resolveRule(ctx: Resolution, group: SecurityGroup, rule: RuleSpec, path: Path): SecurityGroupRule {
+export function resolveRule(ctx: Resolution, group: SecurityGroup, rule: RuleSpec, path: Path): SecurityGroupRule {
   if (rule.remoteCidr !== undefined && rule.remoteGroup !== undefined) {
     ctx.fail(path, 'a rule matches either remoteCidr or remoteGroup, not both', 'split it into two rules');
   }

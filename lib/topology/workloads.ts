@@ -60,8 +60,8 @@ function resolvePort(
     return networkCidr(pair);
   });
   if (!network) return undefined;
-  // External networks are shared: any tenant may plug a workload into them.
-  if (network.tenant !== tenant && !network.external) {
+  // External and shared networks take workloads of any tenant.
+  if (network.tenant !== tenant && !network.external && !network.shared) {
     ctx.fail([...path, 'network'], `network '${network.name}' belongs to tenant '${network.tenant}', but workload '${workload.name}' to tenant '${tenant}'`, 'plug a workload only into networks of its own tenant');
     return undefined;
   }

@@ -5,13 +5,17 @@ import { namespaceShell } from '../../access';
 import type { Target } from '../../target/schema';
 import type { TargetHosts } from '../../target/hosts';
 import type { Router, Topology, Workload } from '../../topology';
+import type { SecurityGroupRuleSpec } from '../../topology/runtime-rules';
 import { NetvetError } from '../../util/errors';
 import { run } from '../../util/exec';
 import { withLock } from '../../util/lock';
 import type { RunJournal } from '../journal';
 import type { DeployedWorkload, Deployment, Orchestrator } from '../types';
+import { reserveFloatingIp, sweepFloatingIpReservations, takenExternalAddresses } from './floating-ip-pool';
 import { Names } from './names';
 import { Northbound } from './northbound';
+import { assertAssociable, createPortForwardings, sweepLoadBalancers } from './port-forwarding';
+import { addSecurityGroupRule, removeSecurityGroupRule } from './security-group-rules';
 import { membershipCommands, securityGroupCommands } from './security-groups';
 import { plugWorkload, unplugWorkload } from './workload';
 
@@ -57,7 +61,9 @@ export class LabOrchestrator implements Orchestrator {
     await this.waitForPorts(names, topology);
     for (const fip of topology.floatingIps) {
       const address = await this.allocateExternal('floating IP', 'floatingIpRange', fip.address, async (free) => {
+        await reserveFloatingIp(this.nb, names, fip.name, free, journal);
         if (fip.workload !== null) await this.natFloatingIp(deployment, free, fip.workload, fip.port ?? 0);
+        if (fip.portForwardings.length) await createPortForwardings(this.nb, names, topology, fip, free, journal);
       });
       deployment.floatingIps[fip.name] = { name: fip.name, address, workload: fip.workload, port: fip.workload === null ? null : (fip.port ?? 0) };
     }
@@ -240,6 +246,7 @@ export class LabOrchestrator implements Orchestrator {
       const used = new Set<string>();
       for (const row of await this.nb.list('Logical_Router_Port', ['networks'])) row.networks.split(' ').forEach((n) => used.add(n.split('/')[0]));
       for (const row of await this.nb.list('NAT', ['external_ip'])) used.add(row.external_ip);
+      for (const taken of await takenExternalAddresses(this.nb)) used.add(taken);
       let address = fixed;
       if (address && used.has(address)) throw new NetvetError(`${what} ${address} is already in use on target '${this.target.name}'`, 'drop the fixed address or pick a free one');
       for (let long = ip2long(start); !address && long <= ip2long(end); long++) if (!used.has(long2ip(long))) address = long2ip(long);
@@ -264,6 +271,7 @@ export class LabOrchestrator implements Orchestrator {
   }
 
   async associateFloatingIp(deployment: Deployment, floatingIp: string, workload: string, port = 0): Promise<void> {
+    assertAssociable(deployment.topology, floatingIp);
     const fip = deployment.floatingIps[floatingIp];
     if (fip.workload !== null) await this.disassociateFloatingIp(deployment, floatingIp);
     await this.natFloatingIp(deployment, fip.address, workload, port);
@@ -277,6 +285,14 @@ export class LabOrchestrator implements Orchestrator {
     const router = this.routerFor(deployment, fip.workload, fip.port ?? 0);
     await this.nb.run([['lr-nat-del', new Names(deployment.prefix).router(router.name), 'dnat_and_snat', fip.address]], { wait: 'hv' });
     deployment.floatingIps[floatingIp] = { ...fip, workload: null, port: null };
+  }
+
+  addSecurityGroupRule(deployment: Deployment, group: string, rule: SecurityGroupRuleSpec): Promise<void> {
+    return addSecurityGroupRule(this.nb, deployment, group, rule);
+  }
+
+  removeSecurityGroupRule(deployment: Deployment, group: string, rule: SecurityGroupRuleSpec): Promise<void> {
+    return removeSecurityGroupRule(this.nb, deployment, group, rule);
   }
 
   /** Undoes newest first; one failure does not stop the rest (each leak would hide the next). */
@@ -321,6 +337,7 @@ export class LabOrchestrator implements Orchestrator {
         removed.push(...ports.map((p) => `OVS port ${p} on ${host.name}`));
       }
     }
+    removed.push(...(await sweepLoadBalancers(this.nb, ours)), ...(await sweepFloatingIpReservations(this.nb, ours)));
     for (const [table, del] of [['Port_Group', 'pg-del'], ['Logical_Router', 'lr-del'], ['Logical_Switch', 'ls-del']] as const) {
       const rows = (await this.nb.list(table, ['name', 'external_ids'])).filter((r) => ours(r.external_ids));
       await this.nb.run(rows.map((r) => ['--if-exists', del, r.name]));

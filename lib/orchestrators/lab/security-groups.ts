@@ -26,6 +26,11 @@ export function ruleMatch(names: Names, group: SecurityGroup, rule: SecurityGrou
   return [self, 'ip4', ...remote, ...protocolMatch(rule)].join(' && ');
 }
 
+/** A rule's ACL as `acl-add` / `acl-del` take it: port group, direction, priority, match, action. */
+export function ruleAcl(names: Names, group: SecurityGroup, rule: SecurityGroupRule): [string, string, string, string, string] {
+  return [names.portGroup(group.name), rule.direction === 'ingress' ? 'to-lport' : 'from-lport', PRIORITY_RULE, ruleMatch(names, group, rule), 'allow-related'];
+}
+
 /**
  * Security groups as OVN port groups with stateful ACLs, the way Neutron's OVN driver does it: one
  * port group per security group with `allow-related` rules, and one drop group holding every port
@@ -48,9 +53,7 @@ export function securityGroupCommands(names: Names, topology: Topology): string[
   for (const group of topology.securityGroups) {
     const pg = names.portGroup(group.name);
     commands.push(['pg-add', pg], ['set', 'port_group', pg, `external_ids:netvet=${names.prefix}`]);
-    for (const rule of group.rules) {
-      commands.push(['acl-add', pg, rule.direction === 'ingress' ? 'to-lport' : 'from-lport', PRIORITY_RULE, ruleMatch(names, group, rule), 'allow-related']);
-    }
+    for (const rule of group.rules) commands.push(['acl-add', ...ruleAcl(names, group, rule)]);
   }
   return commands;
 }

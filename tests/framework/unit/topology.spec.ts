@@ -50,7 +50,7 @@ test('unknown keys suggest the closest valid key', async () => {
   const lines = ['networks:', '  - name: net1', '    subnet:', '      - { cidr: 10.1.0.0/24 }', '    colour: blue'];
   const result = await refused(lines);
   expectError(result, at(lines, 3, 'subnet'), "networks[0].subnet: unknown key 'subnet'", "did you mean 'subnets'?");
-  expectError(result, at(lines, 5, 'colour'), "networks[0].colour: unknown key 'colour'", 'remove it; the keys allowed here are: name, tenant, external, subnets');
+  expectError(result, at(lines, 5, 'colour'), "networks[0].colour: unknown key 'colour'", 'remove it; the keys allowed here are: name, tenant, external, shared, subnets');
   // The misspelt key is one mistake, not also a missing `subnets`.
   expect(result.errors).toHaveLength(2);
 });
