@@ -22,6 +22,8 @@ export const DEBIAN_PACKAGES = [
   'python3',
   'nftables',
   'iperf3',
+  // DHCP inside lab workloads (ports configured by OVN's DHCP server).
+  'isc-dhcp-client',
 ];
 
 /** The OpenStack lab profile and GUI tests: Keystone, Neutron, MariaDB, Horizon, and the browser. Only `setup --openstack`. */

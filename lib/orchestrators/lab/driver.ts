@@ -195,7 +195,7 @@ export class LabOrchestrator implements Orchestrator {
     const netns = `${this.target.workloads.namespacePrefix}${names.prefix}${workload.name}`;
     const ports = workload.ports.map((p) => {
       const lsp = names.workloadPort(workload.name, p.index);
-      return { tap: names.tap(lsp), iface: p.interface, mac: p.mac, address: p.address, prefixLength: p.prefixLength, logicalPort: lsp, network: p.network };
+      return { tap: names.tap(lsp), iface: p.interface, mac: p.mac, address: p.address, prefixLength: p.prefixLength, logicalPort: lsp, network: p.network, dhcp: p.dhcp };
     });
     const dir = `/run/netvet/workloads/${netns}`;
     const integrationBridge = host.integrationBridge ?? 'br-int';

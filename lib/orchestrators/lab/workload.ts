@@ -1,6 +1,7 @@
 import type { Shell } from '../../access';
 import { responderArgv, SSH_PORT } from '../../traffic/responder';
 import { CommandError } from '../../util/exec';
+import { configureByDhcp } from './dhcp-client';
 
 export interface WorkloadPortSpec {
   /** Chassis end of the veth, plugged into the integration bridge. */
@@ -12,6 +13,8 @@ export interface WorkloadPortSpec {
   prefixLength: number;
   /** The OVN logical switch port it binds (OVS external_ids:iface-id), as Nova/os-vif do. */
   logicalPort: string;
+  /** Address, MTU and routes come by DHCP instead (with port 0, the default route too). */
+  dhcp: boolean;
 }
 
 export interface WorkloadSpec {
@@ -55,12 +58,12 @@ export async function plugWorkload(host: Shell, spec: WorkloadSpec): Promise<str
   }
   const lines = [
     'link set lo up',
-    ...spec.ports.flatMap((p) => [
-      `link set ${p.iface} address ${p.mac} mtu ${spec.mtu} up`,
-      `addr add ${p.address}/${p.prefixLength} dev ${p.iface}`,
-    ]),
-    ...(spec.defaultGateway ? [`route add default via ${spec.defaultGateway}`] : []),
-    ...spec.routes.map((r) => `route add ${r.destination} via ${r.nexthop}`),
+    ...spec.ports.flatMap((p) =>
+      p.dhcp
+        ? [`link set ${p.iface} address ${p.mac} up`]
+        : [`link set ${p.iface} address ${p.mac} mtu ${spec.mtu} up`, `addr add ${p.address}/${p.prefixLength} dev ${p.iface}`],
+    ),
+    ...(spec.defaultGateway && !spec.ports[0]?.dhcp ? [`route add default via ${spec.defaultGateway}`] : []),
   ];
   await must(host, ['ip', '-n', netns, '-batch', '-'], lines.join('\n') + '\n');
   await must(host, [
@@ -70,6 +73,9 @@ export async function plugWorkload(host: Shell, spec: WorkloadSpec): Promise<str
       '--', 'set', 'interface', p.tap, `external_ids:iface-id=${p.logicalPort}`, `external_ids:netvet-run=${spec.runPrefix}`,
     ]),
   ]);
+  // DHCP needs the port plugged; static routes may go through a DHCP-configured port, so they come after.
+  for (const port of spec.ports.filter((p) => p.dhcp)) await configureByDhcp(host, netns, spec.dir, port.iface);
+  if (spec.routes.length) await must(host, ['ip', '-n', netns, '-batch', '-'], spec.routes.map((r) => `route add ${r.destination} via ${r.nexthop}\n`).join(''));
   return startServices(host, spec);
 }
 
