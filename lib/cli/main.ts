@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { describeError } from '../util/errors';
 import { registerCleanup } from './cleanup';
+import { registerExplain } from './explain';
 import { registerLab } from './lab';
 import { registerSetup } from './setup';
 import { registerTopology } from './topology';
@@ -14,6 +15,7 @@ export async function main(argv: string[]): Promise<number> {
   registerLab(program);
   registerTopology(program);
   registerCleanup(program);
+  registerExplain(program);
   registerSetup(program);
   try {
     await program.parseAsync(argv);

@@ -9,7 +9,7 @@ import { NetvetError } from '../util/errors';
 import { isAlive } from '../util/processes';
 import { orchestratorFor } from './index';
 import { RunJournal, type RunHeader } from './journal';
-import type { Deployment } from './types';
+import type { Deployment, Orchestrator } from './types';
 
 /** Opens a target's driver for the length of `body`, and closes its SSH connections after. */
 async function withDriver<T>(targetFile: string, body: (driver: ReturnType<typeof orchestratorFor>) => Promise<T>): Promise<T> {
@@ -50,10 +50,10 @@ async function destroyJournal(journal: RunJournal, header: RunHeader): Promise<s
   });
 }
 
-/** `topology destroy FILE` or `--prefix P`: removes kept deployments. */
-export async function destroyTopologies(selector: { file?: string; prefix?: string }): Promise<string[]> {
+/** Recorded deployments of a topology file or a prefix; none is an error. */
+function recordedDeployments(selector: { file?: string; prefix?: string }): Array<{ journal: RunJournal; header: RunHeader | undefined }> {
   const chosen = RunJournal.all().filter(({ journal, header }) =>
-    header && (selector.prefix ? journal.prefix.startsWith(selector.prefix) : header.topology === resolve(selector.file ?? '')),
+    header && (selector.prefix ? journal.prefix.startsWith(selector.prefix) : resolve(header.topology) === resolve(selector.file ?? '')),
   );
   if (!chosen.length) {
     throw new NetvetError(
@@ -61,12 +61,44 @@ export async function destroyTopologies(selector: { file?: string; prefix?: stri
       "list what is recorded with 'netvet cleanup --dry-run'",
     );
   }
+  return chosen;
+}
+
+/** `topology destroy FILE` or `--prefix P`: removes kept deployments. */
+export async function destroyTopologies(selector: { file?: string; prefix?: string }): Promise<string[]> {
+  const chosen = recordedDeployments(selector);
   const removed: string[] = [];
   for (const { journal, header } of chosen) {
     await destroyJournal(journal, header!);
     removed.push(journal.prefix);
   }
   return removed;
+}
+
+/**
+ * A kept deployment (`topology apply`, NETVET_KEEP=1) rebuilt from its journal (`netvet explain`):
+ * the topology planned again with the same prefix gives the same addresses and MACs, the driver
+ * finds the rest on the target. `targetFile` overrides the one the journal names.
+ */
+export async function withKeptDeployment<T>(
+  selector: { file?: string; prefix?: string },
+  targetFile: string | undefined,
+  body: (kept: { deployment: Deployment; driver: Orchestrator; hosts: TargetHosts }) => Promise<T>,
+): Promise<T> {
+  const chosen = recordedDeployments(selector);
+  if (chosen.length > 1) {
+    throw new NetvetError(`${chosen.length} deployments match: ${chosen.map((c) => c.journal.prefix).join(', ')}`, 'pick one with --prefix');
+  }
+  const { journal, header } = chosen[0];
+  const topology = await loadTopology(header!.topology, { macSeed: journal.prefix });
+  const hosts = new TargetHosts(await loadTarget(targetFile ?? header!.targetFile));
+  try {
+    const driver = orchestratorFor(hosts.target, hosts);
+    if (!driver.reattach) throw new NetvetError(`the ${driver.name} orchestrator cannot reattach to a kept deployment`, 'rebuild it inside a test instead');
+    return await body({ deployment: await driver.reattach(topology, journal), driver, hosts });
+  } finally {
+    await hosts.close();
+  }
 }
 
 export interface CleanupItem {

@@ -1,5 +1,6 @@
 import type { Shell } from '../access';
 import type { Topology } from '../topology';
+import type { ProbeKind } from '../traffic/probe';
 import type { SecurityGroupRuleSpec } from '../topology/runtime-rules';
 import type { RunJournal } from './journal';
 
@@ -37,6 +38,28 @@ export interface DeployedFloatingIp {
   port: number | null;
 }
 
+/** One probe's flow, for `explain`: endpoint names as the scenario wrote them, and their addresses. */
+export interface ExplainedFlow {
+  from: string;
+  to: string;
+  kind: ProbeKind;
+  port?: number;
+  sourceAddress: string;
+  destinationAddress: string;
+  /** What the probe saw, so the evidence can say where to look when the datapath disagrees. */
+  observed?: 'allow' | 'deny';
+}
+
+/** The datapath's own account of a flow: what decided it, in plain words, and the raw material. */
+export interface Evidence {
+  /** The deciding stage: `dropped by ACL "..." (to-lport, priority 1001, drop) ... on switch nv1-net1`. */
+  verdict: string;
+  /** Each decision on the way (ACLs, routes, NAT), then what became of the packet (and of its reply). */
+  path: string[];
+  /** For the report: the datapath trace, the logical flows of the deciding stages. */
+  details: Array<{ name: string; body: string }>;
+}
+
 /**
  * One orchestrator (the embedded lab's OVN, OpenStack, Kubernetes, VMware) behind one small
  * interface. Every create is journaled before it happens, so `destroy` and `netvet cleanup` can
@@ -57,4 +80,8 @@ export interface Orchestrator {
   removeSecurityGroupRule(deployment: Deployment, group: string, rule: SecurityGroupRuleSpec): Promise<void>;
   /** The orchestrator's and SDN's own view, attached to the report when a test fails. */
   diagnose(deployment: Deployment): Promise<Array<{ name: string; body: string }>>;
+  /** Where the target can trace a flow through its datapath (OVN: ovn-trace): what decides its fate. */
+  explain?(deployment: Deployment, flow: ExplainedFlow): Promise<Evidence>;
+  /** A kept deployment (NETVET_KEEP, `topology apply`) rebuilt from its journal and the target, to debug it later. */
+  reattach?(topology: Topology, journal: RunJournal): Promise<Deployment>;
 }

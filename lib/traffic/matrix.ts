@@ -45,6 +45,14 @@ export interface Cell {
   result: ProbeResult;
   /** Why an allowed cell is still wrong: the wrong host answered. */
   note?: string;
+  /** For a wrong cell, what the datapath says decided it (when the target can explain flows). */
+  evidence?: CellEvidence;
+}
+
+/** The datapath's account of one flow: the deciding stage in one line, and raw material for the report. */
+export interface CellEvidence {
+  verdict: string;
+  details: Array<{ name: string; body: string }>;
 }
 
 export interface MatrixResult {
@@ -90,6 +98,8 @@ export interface MatrixOptions {
   /** How long a flow expected to pass may take to start passing (convergence). */
   convergeMs?: number;
   concurrency?: number;
+  /** Explains a wrong cell from the datapath (an orchestrator's `explain`); its verdict goes below the repro line. */
+  explain?: (cell: Cell, from: Endpoint, to: Endpoint) => Promise<CellEvidence>;
 }
 
 /**
@@ -115,6 +125,14 @@ export async function runMatrix(spec: MatrixSpec, endpoint: (name: string) => En
     options.concurrency ?? 16,
   );
   const wrong = cells.filter((c) => c.expected !== c.observed || c.note);
+  // One at a time: wrong cells are few, and each explanation reads the whole datapath.
+  for (const cell of options.explain ? wrong : []) {
+    try {
+      cell.evidence = await options.explain!(cell, endpoint(cell.from), endpoint(cell.to));
+    } catch (error) {
+      cell.evidence = { verdict: `not explained: ${error instanceof Error ? error.message : String(error)}`, details: [] };
+    }
+  }
   return { cells, wrong, report: formatMatrix(spec, cells, wrong) };
 }
 
@@ -136,7 +154,7 @@ export function formatMatrix(spec: MatrixSpec, cells: Cell[], wrong: Cell[]): st
   ]);
   const lines = wrong.map((c) => {
     const why = c.note ?? `expected ${c.expected}, observed ${c.observed}${c.result.error ? ` (${c.result.error})` : ''}`;
-    return `  ${c.from} -> ${c.to} ${c.flow}: ${why}\n    repro: ${c.result.repro}`;
+    return `  ${c.from} -> ${c.to} ${c.flow}: ${why}\n    repro: ${c.result.repro}${c.evidence ? `\n    why: ${c.evidence.verdict}` : ''}`;
   });
   const summary = `${cells.length - wrong.length}/${cells.length} cells as expected`;
   return [summary, ...sections, ...(lines.length ? ['wrong cells:', ...lines] : [])].join('\n\n');

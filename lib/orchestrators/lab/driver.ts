@@ -10,13 +10,16 @@ import { NetvetError } from '../../util/errors';
 import { run } from '../../util/exec';
 import { withLock } from '../../util/lock';
 import type { RunJournal } from '../journal';
+import type { Evidence, ExplainedFlow } from '../types';
 import type { DeployedWorkload, Deployment, Orchestrator } from '../types';
 import { reserveFloatingIp, sweepFloatingIpReservations, takenExternalAddresses } from './floating-ip-pool';
+import { Explainer } from './explain';
 import { Names } from './names';
 import { Northbound } from './northbound';
 import { assertAssociable, createPortForwardings, sweepLoadBalancers } from './port-forwarding';
 import { addSecurityGroupRule, removeSecurityGroupRule } from './security-group-rules';
 import { membershipCommands, securityGroupCommands } from './security-groups';
+import { reattach } from './reattach';
 import { plugWorkload, unplugWorkload } from './workload';
 
 /** Undo records of this driver, as written to the run journal. */
@@ -345,6 +348,14 @@ export class LabOrchestrator implements Orchestrator {
     }
     removed.push(...(await this.deleteDhcpOptions((p) => p.startsWith(prefix))));
     return removed;
+  }
+
+  explain(deployment: Deployment, flow: ExplainedFlow): Promise<Evidence> {
+    return new Explainer(this.target, this.nb).explain(deployment, flow);
+  }
+
+  reattach(topology: Topology, journal: RunJournal): Promise<Deployment> {
+    return reattach(this.nb, this.hosts, topology, journal);
   }
 
   async diagnose(deployment: Deployment): Promise<Array<{ name: string; body: string }>> {

@@ -118,3 +118,18 @@ export async function unplugWorkload(host: Shell, workload: { netns: string; tap
   await host.exec(['ovs-vsctl', ...workload.taps.flatMap((tap) => ['--', '--if-exists', 'del-port', workload.integrationBridge, tap])]);
   if (workload.dir.startsWith('/run/netvet/')) await host.exec(['rm', '-rf', workload.dir]);
 }
+
+/**
+ * Removes what a killed run left on one host: workload namespaces starting with `namespacePrefix`
+ * and OVS ports marked with a run prefix starting with `runPrefix`. Returns what it removed.
+ */
+export async function sweepWorkloads(host: Shell, namespacePrefix: string, runPrefix: string, integrationBridge: string): Promise<string[]> {
+  const namespaces = (await host.exec(['ip', 'netns', 'list'])).stdout.split('\n').map((l) => l.split(' ')[0]).filter((ns) => ns.startsWith(namespacePrefix));
+  const ports = (await host.exec(['ovs-vsctl', '--format=csv', '--no-headings', '--columns=name,external_ids', 'list', 'interface'])).stdout
+    .split('\n')
+    .filter((line) => new RegExp(`netvet-run="?${runPrefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`).test(line))
+    .map((line) => line.split(',')[0]);
+  for (const netns of namespaces) await unplugWorkload(host, { netns, taps: [], dir: `/run/netvet/workloads/${netns}`, integrationBridge });
+  if (ports.length) await host.exec(['ovs-vsctl', ...ports.flatMap((p) => ['--', '--if-exists', 'del-port', integrationBridge, p])]);
+  return [...namespaces.map((ns) => `workload namespace ${ns}`), ...ports.map((p) => `OVS port ${p}`)];
+}

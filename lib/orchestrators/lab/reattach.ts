@@ -1,0 +1,64 @@
+import { namespaceShell } from '../../access';
+import type { TargetHosts } from '../../target/hosts';
+import type { Topology } from '../../topology';
+import { NetvetError } from '../../util/errors';
+import type { RunJournal } from '../journal';
+import type { DeployedFloatingIp, Deployment } from '../types';
+import { Names } from './names';
+import type { Northbound } from './northbound';
+
+/** The journal's record of a placed workload (see the driver's `Undo`). */
+interface WorkloadRecord {
+  workload: { host: string; netns: string; dir: string };
+}
+
+/**
+ * The Deployment of a kept journal, for debugging it later (`netvet explain`): addresses and MACs
+ * come from the topology planned with the same prefix, hosts and namespaces from the journal,
+ * external addresses from the northbound DB. Every workload must still run where the journal put it.
+ */
+export async function reattach(nb: Northbound, hosts: TargetHosts, topology: Topology, journal: RunJournal): Promise<Deployment> {
+  const names = new Names(journal.prefix);
+  const deployment: Deployment = { topology, prefix: journal.prefix, workloads: {}, routers: {}, floatingIps: {} };
+  const placed = journal.undoEntries().flatMap((e) => ('workload' in e.undo ? [(e.undo as unknown as WorkloadRecord).workload] : []));
+  for (const workload of topology.workloads) {
+    const record = placed.find((r) => r.netns.endsWith(`${journal.prefix}${workload.name}`));
+    if (!record) throw new NetvetError(`the journal of ${journal.prefix} places no workload ${workload.name}`, 'the deployment was not fully built: destroy it and apply it again');
+    const host = hosts.shell(record.host);
+    const key = await host.exec(['cat', `${record.dir}/host_key.pub`]);
+    if (key.code !== 0) throw new NetvetError(`workload ${workload.name} of ${journal.prefix} is gone from ${record.host}`, `destroy the deployment: netvet topology destroy --prefix ${journal.prefix}`);
+    deployment.workloads[workload.name] = {
+      name: workload.name,
+      host: record.host,
+      ports: workload.ports.map((p) => ({ network: p.network, address: p.address, mac: p.mac, interface: p.interface, id: names.workloadPort(workload.name, p.index) })),
+      shell: namespaceShell(host, record.netns),
+      hostKey: key.stdout.trim().split(/\s+/).slice(0, 2).join(' '),
+    };
+  }
+  const [routers, routerPorts, nats, addressSets] = await Promise.all([
+    nb.list('Logical_Router', ['name', 'nat']),
+    nb.list('Logical_Router_Port', ['name', 'networks']),
+    nb.list('NAT', ['_uuid', 'type', 'external_ip', 'logical_ip']),
+    nb.list('Address_Set', ['name', 'addresses']),
+  ]);
+  for (const router of topology.routers) {
+    const gateway = routerPorts.find((p) => p.name === names.gatewayPort(router.name));
+    deployment.routers[router.name] = { name: router.name, externalAddress: gateway ? gateway.networks.split('/')[0] : null };
+  }
+  // Only this deployment's routers: another deployment of the same file has the same inside addresses.
+  const ours = new Set(routers.filter((r) => topology.routers.some((t) => names.router(t.name) === r.name)).flatMap((r) => r.nat.split(' ')));
+  const floating = nats.filter((n) => n.type === 'dnat_and_snat' && ours.has(n._uuid));
+  const ownerOf = (logicalIp: string) => {
+    for (const w of topology.workloads) for (const p of w.ports) if (p.address === logicalIp) return { workload: w.name, port: p.index };
+    return undefined;
+  };
+  for (const fip of topology.floatingIps) {
+    const planned = fip.workload === null ? undefined : topology.workloads.find((w) => w.name === fip.workload)?.ports[fip.port ?? 0]?.address;
+    // The driver keeps each allocation as a one-address set, bound or not; a bound one also has its NAT rule.
+    const address = addressSets.find((s) => s.name === names.portGroup(`fip_${fip.name}`))?.addresses ?? floating.find((n) => n.logical_ip === planned)?.external_ip;
+    if (!address) continue;
+    const owner = ownerOf(floating.find((n) => n.external_ip === address)?.logical_ip ?? '');
+    deployment.floatingIps[fip.name] = { name: fip.name, address, workload: owner?.workload ?? null, port: owner?.port ?? null } satisfies DeployedFloatingIp;
+  }
+  return deployment;
+}
