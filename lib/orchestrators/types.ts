@@ -78,6 +78,13 @@ export interface Orchestrator {
   addSecurityGroupRule(deployment: Deployment, group: string, rule: SecurityGroupRuleSpec): Promise<void>;
   /** Removes a rule the group has (from the file or added since); in effect on every chassis when it returns. */
   removeSecurityGroupRule(deployment: Deployment, group: string, rule: SecurityGroupRuleSpec): Promise<void>;
+  /** Sets one network policy rule (by its index in the file) to allow or deny at run time; in effect on every chassis when it returns. */
+  setPolicyRuleAction(deployment: Deployment, policy: string, rule: number, action: 'allow' | 'deny'): Promise<void>;
+  /**
+   * Runs a service chain's health check: the chain then steers traffic only to its live instances
+   * (and drops it when none is). Returns each instance's state, by workload name.
+   */
+  checkServiceChain(deployment: Deployment, chain: string): Promise<Record<string, 'up' | 'down'>>;
   /** The orchestrator's and SDN's own view, attached to the report when a test fails. */
   diagnose(deployment: Deployment): Promise<Array<{ name: string; body: string }>>;
   /** Where the target can trace a flow through its datapath (OVN: ovn-trace): what decides its fate. */

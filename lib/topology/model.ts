@@ -19,6 +19,8 @@ export interface Topology {
   /** After `count` expansion: `web` with count 2 is `web-1` and `web-2`. */
   workloads: Workload[];
   floatingIps: FloatingIp[];
+  serviceChains: ServiceChain[];
+  policies: Policy[];
 }
 
 export interface Tenant {
@@ -172,5 +174,51 @@ export interface PortForwarding {
   workload: string;
   /** Index of the workload's port. */
   port: number;
+  source: SourcePlace;
+}
+
+/** Traffic between `left` and `right` steered by `router` through service instances, both directions. */
+export interface ServiceChain {
+  name: string;
+  tenant: string;
+  router: string;
+  left: string;
+  right: string;
+  /** After group expansion, in file order; each forwards on the port the router steers traffic to. */
+  instances: ServiceInstance[];
+  mode: 'ecmp';
+  source: SourcePlace;
+}
+
+export interface ServiceInstance {
+  workload: string;
+  /** Index of the workload's port on a network of the router (neither left nor right). */
+  port: number;
+  network: string;
+}
+
+/** A network policy: stateful rules for connections between the networks it is attached to. */
+export interface Policy {
+  name: string;
+  tenant: string;
+  networks: string[];
+  /** In order, after the rules of the policies before it: the first rule a connection matches decides. */
+  rules: PolicyRule[];
+  /** For connections between attached networks that no rule matches; deny wins where policies disagree. */
+  default: PolicyAction;
+  source: SourcePlace;
+}
+
+export type PolicyAction = 'allow' | 'deny';
+
+export interface PolicyRule {
+  from: string;
+  to: string;
+  protocol: Protocol;
+  /** Destination ports for tcp/udp; null means all. */
+  ports: PortRange | null;
+  action: PolicyAction;
+  /** Also matches connections from `to` to `from`. */
+  bidirectional: boolean;
   source: SourcePlace;
 }

@@ -5,9 +5,11 @@ import { resolveFloatingIps } from './floating-ips';
 import { toAddress, toLong } from './ipv4';
 import type { RouterInterface, Subnet, Topology, Workload, WorkloadPort } from './model';
 import { resolveNetworks, resolveTenants } from './networks';
+import { resolvePolicies } from './policies';
 import { resolveRouters, type RouterDraft } from './routers';
 import type { TopologySpec } from './schema';
 import { resolveSecurityGroups } from './security-groups';
+import { resolveServiceChains } from './service-chains';
 import { inFileOrder, type Path, type SourceLocator } from '../util/yaml/source';
 import { resolveWorkloads, type WorkloadDraft } from './workloads';
 
@@ -35,6 +37,8 @@ export function planTopology(spec: TopologySpec, source: SourceLocator, options:
   const securityGroups = resolveSecurityGroups(ctx, spec);
   const workloadDrafts = resolveWorkloads(ctx, spec);
   const floatingIps = resolveFloatingIps(ctx, spec, workloadDrafts, routerDrafts);
+  const serviceChains = resolveServiceChains(ctx, spec, workloadDrafts, routerDrafts);
+  const policies = resolvePolicies(ctx, spec);
   if (ctx.errors.length) throw inFileOrder(ctx.errors);
   const mac = macPlanner(options.macSeed ?? 0);
   const workloads = assignAddresses(ctx, workloadDrafts, options.reserved ?? [], mac);
@@ -52,6 +56,8 @@ export function planTopology(spec: TopologySpec, source: SourceLocator, options:
     securityGroups,
     workloads,
     floatingIps,
+    serviceChains,
+    policies,
   };
 }
 

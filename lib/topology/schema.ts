@@ -139,6 +139,47 @@ const floatingIp = z.strictObject({
     .describe('Ports of the floating IP forwarded to workload ports (OpenStack port forwarding); only on a floating IP bound to no workload'),
 });
 
+const serviceChain = z.strictObject({
+  name,
+  router: name.describe('Router that steers the traffic between left and right through the instances'),
+  left: name.describe('Network on one side of the chain (an interface of the router)'),
+  right: name.describe('Network on the other side of the chain (an interface of the router)'),
+  instances: z
+    .array(name.describe('A workload, or a workload group (count > 1) meaning all its replicas'))
+    .min(1)
+    .describe('Service instances: forwarding workloads, each with a port on another network of the router'),
+  mode: z.enum(['ecmp']).default('ecmp').describe('ecmp: every flow goes through one instance, flows spread over all live instances'),
+});
+
+const policyRule = z.strictObject({
+  from: name.describe('Network the traffic comes from'),
+  to: name.describe('Network the traffic goes to'),
+  protocol: z.enum(['icmp', 'tcp', 'udp', 'any']),
+  ports: z
+    .union([z.number().int().min(1).max(65535), z.string().regex(/^\d{1,5}-\d{1,5}$/, 'a port range is written "1000-2000"')])
+    .optional()
+    .describe('tcp/udp destination port, or a range such as "1000-2000"; all ports when left out'),
+  action: z.enum(['allow', 'deny']),
+  bidirectional: z.boolean().default(false).describe('Also match connections from `to` to `from`'),
+});
+
+const policy = z.strictObject({
+  name,
+  networks: z
+    .array(name)
+    .min(2)
+    .optional()
+    .describe('Networks the policy is attached to; defaults to every network its rules name'),
+  rules: z
+    .array(policyRule)
+    .default([])
+    .describe('Checked in order, after the rules of the policies listed before; the first rule a connection matches decides'),
+  default: z
+    .enum(['allow', 'deny'])
+    .default('deny')
+    .describe('For a connection between attached networks that no rule matches; deny wins where policies disagree'),
+});
+
 export const topologySchema = z
   .strictObject({
     name: name.optional().describe('Defaults to the file name without extension'),
@@ -153,6 +194,8 @@ export const topologySchema = z
     securityGroups: z.array(securityGroup).default([]).describe('Security groups (stateful port filters)'),
     workloads: z.array(workload).default([]).describe('Workloads: VMs, pods or lab namespaces, whatever the target runs'),
     floatingIps: z.array(floatingIp).default([]).describe('Floating IPs: external addresses NATed to a workload port'),
+    serviceChains: z.array(serviceChain).default([]).describe('Service chains: traffic between two networks steered through service instances'),
+    policies: z.array(policy).default([]).describe('Network policies: stateful rules for connections between networks'),
   })
   .meta({ title: 'netvet topology', description: 'What a scenario builds through an orchestrator: tenants, networks, routers, security groups, workloads and floating IPs' });
 
@@ -164,3 +207,5 @@ export type SecurityGroupSpec = TopologySpec['securityGroups'][number];
 export type WorkloadSpec = TopologySpec['workloads'][number];
 export type FloatingIpSpec = TopologySpec['floatingIps'][number];
 export type RouteSpec = z.infer<typeof route>;
+export type ServiceChainSpec = TopologySpec['serviceChains'][number];
+export type PolicySpec = TopologySpec['policies'][number];

@@ -16,9 +16,11 @@ import { reserveFloatingIp, sweepFloatingIpReservations, takenExternalAddresses 
 import { Explainer } from './explain';
 import { Names } from './names';
 import { Northbound } from './northbound';
+import { policyCommands, setPolicyRuleAction } from './policies';
 import { assertAssociable, createPortForwardings, sweepLoadBalancers } from './port-forwarding';
 import { addSecurityGroupRule, removeSecurityGroupRule } from './security-group-rules';
 import { membershipCommands, securityGroupCommands } from './security-groups';
+import { checkServiceChain, serviceChainCommands } from './service-chains';
 import { reattach } from './reattach';
 import { plugWorkload, unplugWorkload } from './workload';
 
@@ -58,6 +60,9 @@ export class LabOrchestrator implements Orchestrator {
       journal.record(`port group ${group}`, { nb: ['--if-exists', 'destroy', 'port_group', group] } satisfies Undo);
     }
     await this.nb.run(securityGroupCommands(names, topology));
+    // Policy ACLs and chain policies belong to switches and routers, whose journal entries remove them.
+    await this.nb.run(policyCommands(names, topology));
+    await this.nb.run(serviceChainCommands(names, topology));
     await this.createLogicalPorts(names, topology);
     const placement = this.place(topology.workloads);
     await Promise.all(topology.workloads.map(async (w) => (deployment.workloads[w.name] = await this.plug(names, w, placement.get(w.name)!, journal))));
@@ -296,6 +301,14 @@ export class LabOrchestrator implements Orchestrator {
 
   removeSecurityGroupRule(deployment: Deployment, group: string, rule: SecurityGroupRuleSpec): Promise<void> {
     return removeSecurityGroupRule(this.nb, deployment, group, rule);
+  }
+
+  setPolicyRuleAction(deployment: Deployment, policy: string, rule: number, action: 'allow' | 'deny'): Promise<void> {
+    return setPolicyRuleAction(this.nb, deployment, policy, rule, action);
+  }
+
+  checkServiceChain(deployment: Deployment, chain: string): Promise<Record<string, 'up' | 'down'>> {
+    return checkServiceChain(this.nb, this.hosts, deployment, chain);
   }
 
   /** Undoes newest first; one failure does not stop the rest (each leak would hide the next). */
