@@ -1,0 +1,44 @@
+import type { Shell } from '../access';
+import type { Deployment } from '../orchestrators';
+import type { TargetHosts } from '../target/hosts';
+import { NetvetError } from '../util/errors';
+import { endpointResolver } from './endpoints';
+import { TrafficMonitor, type MonitorKind, type MonitorPlacement } from './monitor';
+
+/** Workloads echo lines on TCP 7 (lib/traffic/agents/responder.py). */
+const TCP_ECHO_PORT = 7;
+
+export interface MonitorOptions {
+  intervalMs?: number;
+  port?: number;
+  maxSeconds?: number;
+}
+
+/**
+ * The shells a monitor between two named endpoints needs: the source, and for UDP the far end
+ * (a floating IP's far end is the workload behind it), where the reflector runs.
+ */
+export function monitorEnds(deployment: Deployment, hosts: TargetHosts, from: string, to: string): { source: Shell; address: string; reflector?: Shell } {
+  const endpoint = endpointResolver(deployment, hosts);
+  const source = endpoint(from);
+  if (!source.shell) throw new NetvetError(`'${from}' cannot send monitor traffic`, 'start monitors from a workload, a target host or the runner');
+  const destination = endpoint(to);
+  const far = destination.shell ? destination : destination.answersAs ? endpoint(destination.answersAs) : undefined;
+  return { source: source.shell, address: destination.address, reflector: far?.shell };
+}
+
+/** Starts background traffic `from` -> `to` (names as in reachability matrices: vm1, fip1, runner, ext1). */
+export async function monitorBetween(deployment: Deployment, hosts: TargetHosts, from: string, to: string, kind: MonitorKind, options: MonitorOptions = {}): Promise<TrafficMonitor> {
+  const { source, address, reflector } = monitorEnds(deployment, hosts, from, to);
+  return TrafficMonitor.start(
+    source,
+    { label: `${from} -> ${to} ${kind}`, kind, address, port: kind === 'tcp' ? (options.port ?? TCP_ECHO_PORT) : options.port, intervalMs: options.intervalMs, maxSeconds: options.maxSeconds },
+    kind === 'udp' ? reflector : undefined,
+  );
+}
+
+/** A monitor started earlier (another process), found again by its endpoint names and placement. */
+export function reattachMonitor(deployment: Deployment, hosts: TargetHosts, from: string, to: string, placement: MonitorPlacement): TrafficMonitor {
+  const { source, reflector } = monitorEnds(deployment, hosts, from, to);
+  return TrafficMonitor.attach(source, placement, placement.reflectorDir ? reflector : undefined);
+}
