@@ -34,6 +34,9 @@ export async function buildChassis(plan: LabPlan, host: LabChassis, journal: Jou
     'ovn-encap-type': plan.profile.encapsulation,
     'ovn-encap-ip': host.data,
     'ovn-bridge-datapath-type': 'netdev',
+    // Installed flows stay for a second after ovn-controller (re)connects, until it has computed
+    // their replacement: a restart or upgrade of ovn-controller then drops no packet.
+    'ovn-ofctrl-wait-before-clear': '1000',
     ...(gateway ? { 'ovn-bridge-mappings': `${PHYSICAL_NETWORK}:${EXTERNAL_BRIDGE}`, 'ovn-cms-options': 'enable-chassis-as-gw' } : {}),
   };
   const { uplinks, route } = host.underlay;

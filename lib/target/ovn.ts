@@ -161,3 +161,12 @@ function splitCsv(line: string): string[] {
   values.push(current);
   return values;
 }
+
+/**
+ * Waits until every chassis has installed the flows of the current northbound configuration
+ * (`ovn-nbctl --wait=hv sync`): after a controller restart, the moment its flows are in place.
+ */
+export async function waitForChassisSync(target: Target, timeoutS = 60): Promise<{ ok: boolean; error?: string }> {
+  const result = await run(['ovn-nbctl', `--db=${ovnOf(target).northbound}`, `--timeout=${timeoutS}`, '--wait=hv', 'sync'], { allowFail: true, timeoutMs: (timeoutS + 5) * 1000 });
+  return result.code === 0 ? { ok: true } : { ok: false, error: result.stderr.trim() || `exit ${result.code}` };
+}

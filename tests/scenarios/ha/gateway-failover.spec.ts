@@ -1,0 +1,60 @@
+import { pollFor } from '../../../lib/faults/cluster';
+import { activeGateway } from '../../../lib/target/ovn';
+import { outageBelow } from '../../../lib/traffic/monitor-expect';
+import { expect, test } from '../../../fixtures';
+
+/**
+ * Gateway chassis failover: the router's gateway port is on two gateway chassis at different
+ * priorities, and the active one goes down (its ovs-vswitchd and ovn-controller killed), with
+ * traffic through the floating IP (DNAT) and out by SNAT:
+ * - the gateway port moves to the other chassis (OVN's BFD between chassis sees the loss);
+ * - traffic through the floating IP and by SNAT recovers with an outage below 10 s;
+ * - negative control: traffic to the unbound floating IP, on the same path, loses every probe;
+ * - when the chassis comes back, the port returns to it (higher priority) and traffic recovers again.
+ */
+test(
+  'gateway chassis failover: floating IP and SNAT traffic move to the backup gateway',
+  { tag: ['@ha', '@serial', '@fip', '@nat'], annotation: [{ type: 'id', description: 'NV-HA-005' }, { type: 'requires', description: 'ha:gateway' }, { type: 'requires', description: 'ssh:hosts' }] },
+  async ({ deploy, faults, monitor, hosts, send }, testInfo) => {
+    const lab = await deploy('topologies/ha.yaml');
+    const router = lab.routers.r1.externalAddress!;
+    const primary = await activeGateway(hosts, router);
+    expect(primary, `the gateway port of r1 (${router}) is bound to no chassis`).toBeDefined();
+    const traffic = await Promise.all([monitor(lab, 'runner', 'fip1', 'icmp'), monitor(lab, 'runner', 'fip1', 'udp'), monitor(lab, 'vm2', 'ext1', 'icmp')]);
+    const unbound = await monitor(lab, 'runner', 'fip2', 'icmp');
+
+    const down = await faults.chassisDown(primary!);
+    await test.step(`the gateway port moves off ${primary}`, async () => {
+      const backup = await pollFor(async () => {
+        const now = await activeGateway(hosts, router);
+        return now && now !== primary ? now : undefined;
+      }, 20_000);
+      expect(backup, `the gateway port of r1 stayed on ${primary} (or on none) for 20 s after ${primary} went down`).toBeDefined();
+      testInfo.annotations.push({ type: 'measured', description: `gateway port on ${backup} ${Date.now() - down.at} ms after ${primary} went down` });
+    });
+    await test.step('through the backup, the floating IP answers and SNAT reaches the external host', async () => {
+      expect(await send(lab, 'runner', 'fip1', { kind: 'tcp', port: 22 })).toPass();
+      expect(await send(lab, 'vm2', 'ext1', { kind: 'icmp' })).toPass();
+    });
+    await test.step('floating IP and SNAT traffic across the failover: outage below 10 s', async () => {
+      for (const report of await Promise.all(traffic.map((m) => m.stop()))) {
+        testInfo.annotations.push({ type: 'measured', description: `failover ${report.label}: ${report.lost}/${report.sent} lost, longest outage ${report.longestOutageMs} ms` });
+        expect(report).toMeet(outageBelow(10_000));
+      }
+    });
+    await test.step('the unbound floating IP lost every probe', async () => {
+      const report = await unbound.stop();
+      expect(report.received, `${report.label} got answers`).toBe(0);
+    });
+    await test.step(`${primary} back: the gateway port returns to it, traffic recovers`, async () => {
+      const again = await Promise.all([monitor(lab, 'runner', 'fip1', 'icmp'), monitor(lab, 'vm2', 'ext1', 'icmp')]);
+      await down.undo();
+      const returned = await pollFor(async () => ((await activeGateway(hosts, router)) === primary ? true : undefined), 30_000);
+      expect(returned, `the gateway port did not return to ${primary}`).toBe(true);
+      for (const report of await Promise.all(again.map((m) => m.stop()))) {
+        testInfo.annotations.push({ type: 'measured', description: `failback ${report.label}: ${report.lost}/${report.sent} lost, longest outage ${report.longestOutageMs} ms` });
+        expect(report).toMeet(outageBelow(10_000));
+      }
+    });
+  },
+);
