@@ -27,7 +27,11 @@ export function resolveServiceChains(ctx: Resolution, spec: TopologySpec, worklo
         ctx.fail([...path, side], `network '${chain[side]}' is not on router '${router.name}'`, `add ${chain[side]} to the interfaces of router '${router.name}', or pick one of: ${[...attached].join(', ')}`);
       }
     }
-    if (chain.left === chain.right) ctx.fail([...path, 'right'], `left and right are both network '${chain.left}'`, 'a chain joins two different networks');
+    if (chain.left === chain.right) {
+      // Which instance ports could serve is meaningless then: one error, not one per instance.
+      ctx.fail([...path, 'right'], `left and right are both network '${chain.left}'`, 'a chain joins two different networks');
+      return { name: chain.name, tenant: router?.tenant ?? ctx.tenants[0], router: chain.router, left: chain.left, right: chain.right, instances: [], mode: chain.mode, source: ctx.place(path) };
+    }
     const key = `${chain.router}/${[chain.left, chain.right].sort().join('/')}`;
     const first = steered.get(key);
     if (first) ctx.fail(path, `service chain '${chain.name}' steers the same traffic as the chain on line ${ctx.place(first).line}`, 'list all its instances in one chain');
