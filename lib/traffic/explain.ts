@@ -42,11 +42,11 @@ export async function explainProbe(orchestrator: Orchestrator, deployment: Deplo
 }
 
 /** `netvet explain`: one probe between two named endpoints of a deployment, and the datapath's account of it. */
-export async function probeAndExplain(orchestrator: Orchestrator, hosts: TargetHosts, deployment: Deployment, fromName: string, toName: string, flowName: FlowName): Promise<ExplainedProbe> {
+export async function probeAndExplain(orchestrator: Orchestrator, hosts: TargetHosts, deployment: Deployment, fromName: string, toName: string, flowName: FlowName, timeoutS = 2): Promise<ExplainedProbe> {
   const endpoint = endpointResolver(deployment, hosts);
   const [from, to, flow] = [endpoint(fromName), endpoint(toName), parseFlow(flowName)];
   if (!from.shell) throw new NetvetError(`'${fromName}' cannot send probes`, 'use a workload, the runner or a host as a source');
-  const result = await probe(from.shell, { ...flow, address: to.address });
+  const result = await probe(from.shell, { ...flow, address: to.address }, timeoutS);
   return explainProbe(orchestrator, deployment, from, to, flow, result);
 }
 

@@ -1,0 +1,84 @@
+import { expect } from '@playwright/test';
+import { netvet } from '../support/cli';
+import { runScenarios, test, whenAppears, type FrameworkLab } from '../support/lab';
+
+/**
+ * Failure explanation: a wrong cell of a reachability matrix carries the datapath's own account
+ * (ovn-trace) of what decided it, and `netvet explain` gives the same account for one flow of a
+ * deployment built by hand. Both run against a lab of their own, broken behind netvet's back.
+ */
+test.describe.configure({ mode: 'serial' });
+
+const acls = async (lab: FrameworkLab) => (await lab.nbctl('--format=csv', '--no-headings', '--data=bare', '--columns=match', 'list', 'ACL')).split('\n').filter(Boolean);
+
+test('matrix report names the ACL that drops a wrong cell once a security group loses its ICMP rule', async ({ lab }) => {
+  const { done } = runScenarios(['tests/scenarios/sg/remote-group.spec.ts'], lab.targetFile);
+  const match = await whenAppears(async () => (await acls(lab)).find((m) => m.includes('_web && ip4') && m.includes('icmp4')));
+  await lab.nbctl('acl-del', match.split(' ')[2].slice(1), 'to-lport', '1002', match);
+  const result = await done;
+  expect(result.code).not.toBe(0);
+  // Below each wrong cell's repro line: the default-deny ACL of the drop group, named as the NB has it.
+  expect(result.output).toMatch(
+    /client -> server icmp: expected allow, observed deny.*\n\s+repro: .*\n\s+why: dropped by ACL "outport == @nv\w+_drop_ && ip" \(to-lport, priority 1001, drop\) of port group nv\w+_drop_ on switch nv\w+-net1\n/,
+  );
+  expect(result.output).toMatch(/server -> client icmp: expected allow, observed deny.*\n.*\n\s+why: dropped by ACL "outport == @nv\w+_drop_ && ip"/);
+  // Only the wrong cells are traced, each trace attached to the report.
+  expect(result.output.match(/repro: .*\n\s+why: /g)).toHaveLength(2);
+  // The reporter colours attachment titles.
+  const plain = result.output.replace(/\x1b\[[\d;]*m/g, '');
+  expect(plain.match(/attachment #\d+: why \w+ -> \w+ \S+ \(text\/plain\)/g)).toEqual([
+    expect.stringContaining('why client -> server icmp'),
+    expect.stringContaining('why server -> client icmp'),
+  ]);
+});
+
+/** `topology apply` on the lab; returns the deployment prefix it printed. */
+async function apply(lab: FrameworkLab, file: string): Promise<string> {
+  const applied = await netvet(['topology', 'apply', file, '--target', lab.targetFile]);
+  expect(applied.code, applied.stderr).toBe(0);
+  return /built \S+ as (\S+)/.exec(applied.stdout)![1];
+}
+
+async function explain(prefix: string, ...flow: string[]): Promise<string> {
+  const explained = await netvet(['explain', '--prefix', prefix, ...flow]);
+  expect(explained.code, explained.stderr).toBe(0);
+  return explained.stdout;
+}
+
+test('netvet explain: ACLs, NAT and a missing route on deployments built with topology apply', async ({ lab }) => {
+  const sg = await apply(lab, 'topologies/security-group.yaml');
+  const nat = await apply(lab, 'topologies/floating-ip.yaml');
+  const l3 = await apply(lab, 'topologies/l3-router.yaml');
+  const pg = sg.replace(/-$/, '_');
+  try {
+    const allowed = await explain(sg, 'client', 'server', 'tcp/22');
+    expect(allowed).toMatch(new RegExp(`^${sg} client -> server tcp/22: passes \\(reply: SSH-`));
+    expect(allowed).toContain(`why: delivered to server (${sg}server-0) (allowed by ACL "inport == @${pg}web && ip4" (from-lport, priority 1002, allow-related)`);
+    expect(allowed).toContain(`tcp.dst == 22" (to-lport, priority 1002, allow-related) of port group ${pg}web on switch ${sg}net1); its reply: delivered to client (${sg}client-0)`);
+
+    const denied = await explain(sg, 'outsider', 'server', 'tcp/22');
+    expect(denied).toMatch(/: dropped \(timeout\)/);
+    expect(denied).toContain(`why: dropped by ACL "outport == @${pg}drop_ && ip" (to-lport, priority 1001, drop) of port group ${pg}drop_ on switch ${sg}net1`);
+    expect(denied).toContain('--- ovn-trace ---');
+    expect(denied).toMatch(/--- logical flows of the deciding stages ---\nDatapath: "\S+net1" .*Pipeline: ingress\n\s+table=\d+ \(ls_in_acl\s*\)/);
+
+    const inbound = await explain(nat, 'runner', 'fip1', 'tcp/5000');
+    expect(inbound).toMatch(/passes \(reply: vm1 /);
+    expect(inbound).toMatch(new RegExp(`why: delivered to vm1 \\(${nat}vm1-0\\) \\(DNAT (\\S+) to 10\\.4\\.0\\.2 by NAT rule dnat_and_snat \\1 <-> 10\\.4\\.0\\.2 on router ${nat}r1\\); its reply: leaves switch ${nat}ext-r1 through localnet port`));
+    const outbound = await explain(nat, 'vm2', 'runner', 'icmp');
+    expect(outbound).toMatch(new RegExp(`SNAT 10\\.4\\.0\\.3 to \\S+ by NAT rule snat 10\\.4\\.0\\.0/24 -> \\S+ on router ${nat}r1`));
+
+    expect(await explain(l3, 'vm1', 'vm3', 'icmp')).toContain(`why: no route to 10.2.3.2 on router ${l3}r1`);
+    expect(await explain(l3, 'vm3', 'vm1', 'udp/7')).toContain(`why: no port on switch ${l3}net3 has 10.2.3.1, vm3's gateway toward 10.2.1.2`);
+
+    // Broken behind netvet's back: the SSH rule goes, and the same flow is now dropped by the drop group.
+    const ssh = (await acls(lab)).find((m) => m.startsWith(`outport == @${pg}web`) && m.includes('tcp.dst == 22'))!;
+    await lab.nbctl('--wait=sb', 'acl-del', `${pg}web`, 'to-lport', '1002', ssh);
+    const broken = await explain(sg, 'client', 'server', 'tcp/22');
+    expect(broken).toMatch(/: dropped \(timeout\)/);
+    expect(broken).toContain(`why: dropped by ACL "outport == @${pg}drop_ && ip" (to-lport, priority 1001, drop)`);
+  } finally {
+    for (const prefix of [sg, nat, l3]) expect((await netvet(['topology', 'destroy', '--prefix', prefix])).stdout).toContain(`removed ${prefix}`);
+  }
+  expect(await lab.nbctl('--bare', '--columns=name', 'list', 'Logical_Switch')).toBe('');
+});
