@@ -1,0 +1,89 @@
+import { expect } from '@playwright/test';
+import { runScenarios, test, whenAppears, type FrameworkLab } from '../support/lab';
+
+/**
+ * The security group, tenancy, NAT and floating IP scenarios must be able to fail. Each test runs
+ * one of them beside an unrelated scenario (the L3 router one) in a child Playwright against a lab
+ * of its own, breaks that feature straight in the OVN northbound DB while the scenario builds, and
+ * checks that the scenario fails with a message naming what broke while the unrelated one passes.
+ */
+test.describe.configure({ mode: 'serial' });
+
+const UNRELATED = 'tests/scenarios/l3/router-between-networks.spec.ts';
+const SCENARIOS = {
+  egress: 'tests/scenarios/sg/egress-rules.spec.ts',
+  tenants: 'tests/scenarios/tenancy/overlapping-cidrs-isolated.spec.ts',
+  portForwarding: 'tests/scenarios/nat/port-forwarding.spec.ts',
+  remoteFip: 'tests/scenarios/fip/remote-chassis.spec.ts',
+};
+
+const rows = async (lab: FrameworkLab, table: string, columns: string) =>
+  (await lab.nbctl('--format=csv', '--no-headings', '--data=bare', `--columns=${columns}`, 'list', table)).split('\n').filter(Boolean);
+
+/** The first of our rows (names carry the run prefix `nv<run><worker><n>-`) whose name ends in `suffix`. */
+const named = (lines: string[], suffix: string) => lines.map((l) => l.split(',')[0]).find((name) => /^nv\w+-/.test(name) && name.endsWith(suffix));
+
+async function expectNothingLeft(lab: FrameworkLab): Promise<void> {
+  for (const table of ['Logical_Switch', 'Logical_Router', 'Port_Group', 'Load_Balancer', 'Address_Set', 'NAT']) expect(await rows(lab, table, '_uuid'), table).toEqual([]);
+}
+
+/** Runs `scenario` beside the unrelated one, breaking the lab with `breakIt` meanwhile; returns the output. */
+async function brokenRun(lab: FrameworkLab, scenario: string, breakIt: () => Promise<void>): Promise<string> {
+  const { done } = runScenarios([scenario, UNRELATED], lab.targetFile);
+  await breakIt();
+  const result = await done;
+  expect(result.code, result.output).not.toBe(0);
+  expect(result.output, 'the broken scenario fails, the unrelated one passes').toMatch(/1 failed[\s\S]*1 passed/);
+  expect(result.output).toContain(scenario.split('/').pop());
+  await expectNothingLeft(lab);
+  // Playwright colours expect's Expected/Received lines; the checks read the plain text.
+  return result.output.replace(/\x1b\[[0-9;]*m/g, '');
+}
+
+test('control: the scenarios to break pass on an intact lab', async ({ lab }) => {
+  const result = await runScenarios(Object.values(SCENARIOS), lab.targetFile).done;
+  expect(result.code, result.output).toBe(0);
+  expect(result.output).toMatch(/4 passed/);
+  await expectNothingLeft(lab);
+});
+
+test('egress rule scenario fails when the egress ACL is deleted', async ({ lab }) => {
+  const output = await brokenRun(lab, SCENARIOS.egress, async () => {
+    const match = await whenAppears(async () => (await rows(lab, 'ACL', 'match')).find((m) => m.includes('_egress_limited && ip4') && m.includes('tcp.dst == 5000')));
+    await lab.nbctl('acl-del', match.split(' ')[2].slice(1), 'from-lport', '1002', match);
+  });
+  expect(output).toMatch(/client -> server tcp\/5000: expected allow, observed deny/);
+  expect(output).not.toMatch(/udp\/7: expected allow/);
+});
+
+test('tenant isolation scenario fails when a workload port is moved into the other tenant\'s switch', async ({ lab }) => {
+  const output = await brokenRun(lab, SCENARIOS.tenants, async () => {
+    const port = await whenAppears(async () => named(await rows(lab, 'Logical_Switch_Port', 'name'), 'red3-0'));
+    const blue = named(await rows(lab, 'Logical_Switch', 'name'), 'blue-net')!;
+    const addresses = (await lab.nbctl('lsp-get-addresses', port)).trim();
+    await lab.nbctl('lsp-del', port, '--', 'lsp-add', blue, port, '--', 'lsp-set-addresses', port, addresses);
+  });
+  expect(output).toMatch(/blue2 -> red3 (icmp|tcp\/5000): expected deny, observed allow/);
+  expect(output).not.toMatch(/blue2 -> (blue1|blue3)/);
+});
+
+test('port forwarding scenario fails when the port forwarding load balancer is deleted', async ({ lab }) => {
+  const output = await brokenRun(lab, SCENARIOS.portForwarding, async () => {
+    const balancer = await whenAppears(async () => named(await rows(lab, 'Load_Balancer', 'name'), 'pf-floatingip-pf-tcp'));
+    await lab.nbctl('lb-del', balancer);
+  });
+  // The scenario probes right after the balancer appears: whichever TCP port it reached first, a later one fails.
+  expect(output).toMatch(/(tcp\/500[01]|http\/8080)[\s\S]*expected the flow to pass, but/);
+});
+
+test('floating IP scenario fails when the floating IP NAT leads to the wrong workload', async ({ lab }) => {
+  const output = await brokenRun(lab, SCENARIOS.remoteFip, async () => {
+    // Everything but the NAT is looked up first: the scenario probes right after it appears.
+    const vm2 = await whenAppears(async () => named(await rows(lab, 'Logical_Switch_Port', 'name'), 'vm2-0'));
+    const wrong = (await lab.nbctl('lsp-get-addresses', vm2)).trim().split(' ')[1];
+    const nat = await whenAppears(async () => (await rows(lab, 'NAT', '_uuid,type')).find((l) => l.endsWith(',dnat_and_snat'))?.split(',')[0]);
+    await lab.nbctl('set', 'NAT', nat, `logical_ip=${wrong}`);
+  });
+  // Inbound lands on vm2, or (had a probe passed before the break) vm1 leaves as the router, not the floating IP.
+  expect(output).toMatch(/who answered, and the source it saw[\s\S]*Expected: "vm1 [\d.]+"\s+Received: "vm2 [\d.]+"|source ext1 saw from vm1/);
+});
