@@ -16,12 +16,16 @@ export interface FrameworkLab {
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
-/** A lab of its own per worker, so framework tests never touch a lab the user keeps. */
-export const test = base.extend<object, { lab: FrameworkLab }>({
+/**
+ * A lab of its own per worker, so framework tests never touch a lab the user keeps; a file that
+ * needs another lab profile says `test.use({ labProfile: 'topologies/labs/bond.yaml' })`.
+ */
+export const test = base.extend<object, { lab: FrameworkLab; labProfile: string | undefined }>({
+  labProfile: [undefined, { scope: 'worker', option: true }],
   lab: [
-    async ({}, use, workerInfo) => {
+    async ({ labProfile }, use, workerInfo) => {
       const name = `fw${process.pid.toString(36).slice(-4)}${workerInfo.workerIndex}`;
-      const up = await netvet(['lab', 'up', '--name', name]);
+      const up = await netvet(['lab', 'up', '--name', name, ...(labProfile ? ['--profile', labProfile] : [])]);
       if (up.code !== 0) throw new Error(`lab up failed:\n${up.stdout}\n${up.stderr}`);
       const targetFile = `${labDirOf(name)}/target.yaml`;
       const target = await loadTarget(targetFile);
