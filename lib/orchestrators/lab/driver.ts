@@ -383,6 +383,7 @@ export class LabOrchestrator implements Orchestrator {
       text('ovn-sbctl show', ['ovn-sbctl', `--db=${sb}`, 'show']),
       text('ACLs', ['ovn-nbctl', `--db=${this.target.ovn!.northbound}`, '--columns=direction,priority,match,action', 'list', 'ACL']),
       text('NAT', ['ovn-nbctl', `--db=${this.target.ovn!.northbound}`, '--columns=type,external_ip,logical_ip', 'list', 'NAT']),
+      text('load balancers (port forwardings)', ['ovn-nbctl', `--db=${this.target.ovn!.northbound}`, '--columns=name,protocol,vips', 'list', 'Load_Balancer']),
       text('router policies', ['ovn-nbctl', `--db=${this.target.ovn!.northbound}`, '--columns=priority,match,action,nexthops', 'list', 'Logical_Router_Policy']),
       ...hosts.map(async (host) => {
         const log = await this.hosts.shell(host).exec(['sh', '-c', 'tail -n 100 "${OVN_LOGDIR:-/var/log/ovn}/ovn-controller.log"']);
