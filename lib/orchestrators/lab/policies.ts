@@ -16,9 +16,9 @@ const TRACK = 999;
  * Network policies as ACLs on the logical switch of the network a connection leaves (from-lport):
  * `allow-related` for allow, `drop` for deny, one priority per rule so the policies' rules read as
  * one ordered list (Contrail's policy sequence), then the defaults for anything between attached
- * networks. Stateful: the reply of an allowed connection passes the
- * other switch whatever that switch drops, because OVN lets established replies through before any
- * ACL. Each rule's ACLs carry the rule's index, so a rule changes at run time by its action alone.
+ * networks. Stateful: the reply of an allowed connection passes the other switch whatever that
+ * switch drops, because OVN lets established replies through before any ACL. Each rule's ACLs carry
+ * the rule's index, so a rule changes at run time by its action alone.
  */
 export function policyCommands(names: Names, topology: Topology): string[][] {
   const total = topology.policies.reduce((sum, p) => sum + p.rules.length, 0);
