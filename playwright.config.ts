@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { defineConfig } from '@playwright/test';
+import type { TargetOptions } from './fixtures/target';
 
 // One id per run, shared by every worker: it prefixes everything the run creates on the target.
 process.env.NETVET_RUN ??= randomBytes(2).toString('hex');
@@ -9,7 +10,7 @@ process.env.NETVET_RUN ??= randomBytes(2).toString('hex');
  * `lab` runs the SDN scenarios against the target in NETVET_TARGET (the running lab by default).
  * Tiers and features are tags: `--grep "@sanity(\s|$)"`.
  */
-export default defineConfig({
+export default defineConfig<object, TargetOptions>({
   testDir: 'tests',
   timeout: 120_000,
   fullyParallel: false,
@@ -25,5 +26,7 @@ export default defineConfig({
   projects: [
     { name: 'framework', testDir: 'tests/framework', timeout: 300_000 },
     { name: 'lab', testDir: 'tests/scenarios' },
+    // The same scenarios built through OpenStack (Keystone, Neutron) on the OpenStack lab (`lab up --name ostack --profile topologies/labs/openstack.yaml`).
+    { name: 'openstack', testDir: 'tests/scenarios', grepInvert: /@serial(\s|$)/, use: { driver: 'openstack', lab: 'ostack' } },
   ],
 });

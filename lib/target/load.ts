@@ -5,10 +5,10 @@ import { NetvetError } from '../util/errors';
 import { parseYamlWith } from '../util/yaml/parse';
 import { targetSchema, type Target } from './schema';
 
-/** Where the target comes from: NETVET_TARGET, else the running default lab's target file. */
-export function targetFilePath(): string {
+/** Where the target comes from: NETVET_TARGET, else the target file of the running lab `lab`. */
+export function targetFilePath(lab = 'default'): string {
   if (process.env.NETVET_TARGET) return process.env.NETVET_TARGET;
-  return join(process.env.NETVET_STATE_DIR ?? '/var/lib/netvet', 'labs', 'default', 'target.yaml');
+  return join(process.env.NETVET_STATE_DIR ?? '/var/lib/netvet', 'labs', lab, 'target.yaml');
 }
 
 export async function loadTarget(file = targetFilePath()): Promise<Target> {

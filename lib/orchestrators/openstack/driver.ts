@@ -1,0 +1,407 @@
+import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { namespaceShell } from '../../access';
+import type { Target } from '../../target/schema';
+import type { TargetHosts } from '../../target/hosts';
+import type { FloatingIp as TopologyFloatingIp, Router as TopologyRouter, Topology, Workload } from '../../topology';
+import { NetvetError } from '../../util/errors';
+import { run } from '../../util/exec';
+import type { RunJournal } from '../journal';
+import { plugWorkload, sweepWorkloads, unplugWorkload } from '../shared/workload';
+import type { SecurityGroupRuleSpec } from '../../topology/runtime-rules';
+import { resolveRuntimeRule } from '../../topology/runtime-rules';
+import type { DeployedWorkload, Deployment, NetworkSegment, Orchestrator } from '../types';
+import { purgeProject, undoRecord, type Undo } from './cleanup';
+import { loadCredentials, type Credentials } from './credentials';
+import { Keystone } from './keystone';
+import { Neutron, type FloatingIp, type Network, type Port, type Router, type SecurityGroup, type Subnet } from './neutron';
+import { neutronSegment } from './segments';
+import { createExactGroup, neutronRule, sameRule } from './security-groups';
+import { maskSecrets, Session } from './session';
+import { createTenant, type Tenant } from './tenants';
+
+/** What one deployment is in Neutron's ids, kept while the worker runs (FIP moves and rule changes need them). */
+interface Built {
+  tenants: Map<string, Tenant>;
+  networks: Map<string, string>;
+  subnets: Map<string, string>;
+  groups: Map<string, string>;
+  /** `workload:index` -> port id. */
+  ports: Map<string, string>;
+  floatingIps: Map<string, string>;
+}
+
+const STATUS_TIMEOUT_MS = 60_000;
+
+/**
+ * OpenStack as the orchestrator: topologies become Keystone projects and Neutron networks, subnets,
+ * routers, security groups, ports and floating IPs through the public APIs, as a tenant would make
+ * them. Servers are Neutron ports bound (binding:host_id) to workload namespaces on compute hosts,
+ * whose OVS interface carries the port id (iface-id) — what Nova and os-vif do on a compute node.
+ */
+export class OpenStackOrchestrator implements Orchestrator {
+  readonly name = 'openstack';
+  private readonly credentials: Credentials;
+  private readonly admin: Session;
+  private readonly neutron: Neutron;
+  private readonly keystone: Keystone;
+  private readonly built = new Map<string, Built>();
+  private externalNetworkId?: Promise<string>;
+
+  constructor(
+    private readonly target: Target,
+    private readonly hosts: TargetHosts,
+  ) {
+    if (!target.openstack) {
+      throw new NetvetError(
+        `target '${target.name}' has no openstack section`,
+        "bring up the OpenStack lab ('netvet lab up --name ostack --profile topologies/labs/openstack.yaml') or add openstack: { cloud } to the target file",
+      );
+    }
+    this.credentials = loadCredentials(target.openstack);
+    this.admin = new Session({ ...this.credentials, project: { name: this.credentials.projectName, domain: this.credentials.projectDomain } });
+    this.neutron = new Neutron(this.admin);
+    this.keystone = new Keystone(this.admin);
+  }
+
+  private external(): Promise<string> {
+    this.externalNetworkId ??= (async () => {
+      const wanted = this.target.openstack?.externalNetwork;
+      const found = await this.neutron.list<Network>('network', { 'router:external': 'true', ...(wanted ? { name: wanted } : {}) });
+      if (found.length !== 1) {
+        throw new NetvetError(
+          wanted ? `Neutron has no external network '${wanted}'` : `Neutron has ${found.length} external networks; netvet cannot pick one`,
+          'set openstack.externalNetwork in the target file to the network for router gateways and floating IPs',
+        );
+      }
+      return found[0].id;
+    })();
+    return this.externalNetworkId;
+  }
+
+  private refuseUnmodelled(topology: Topology): void {
+    const unmodelled = [
+      ['policies', topology.policies?.length],
+      ['service chains', topology.serviceChains?.length],
+      ['mirrors', topology.mirrors?.length],
+    ].filter(([, count]) => count);
+    if (unmodelled.length) {
+      throw new NetvetError(`topology ${topology.name} has ${unmodelled.map(([what]) => what).join(', ')}, which Neutron does not model`, 'run it with --project lab, or ask for the capability so the scenario skips', { file: topology.file });
+    }
+  }
+
+  async apply(topology: Topology, journal: RunJournal): Promise<Deployment> {
+    this.refuseUnmodelled(topology);
+    const prefix = journal.prefix;
+    const name = (n: string) => `${prefix}${n}`;
+    const deployment: Deployment = { topology, prefix, workloads: {}, routers: {}, floatingIps: {} };
+    const b: Built = { tenants: new Map(), networks: new Map(), subnets: new Map(), groups: new Map(), ports: new Map(), floatingIps: new Map() };
+    this.built.set(prefix, b);
+
+    const domainId = await this.keystone.domainOf(await this.admin.projectId());
+    for (const t of topology.tenants) {
+      b.tenants.set(t.name, await createTenant(this.keystone, this.credentials, domainId, name(t.name), `netvet ${topology.name} (${prefix})`, journal));
+    }
+    const tenant = (t: string) => b.tenants.get(t)!;
+
+    for (const group of topology.securityGroups) {
+      const t = tenant(group.tenant);
+      journal.record(`security group ${name(group.name)}`, { neutron: 'security_group', projectId: t.projectId, name: name(group.name) } satisfies Undo);
+      b.groups.set(group.name, (await createExactGroup(t.neutron, name(group.name), `netvet ${prefix}`)).id);
+    }
+    for (const group of topology.securityGroups) {
+      await Promise.all(group.rules.map((rule) => tenant(group.tenant).neutron.create('security_group_rule', neutronRule(b.groups.get(group.name)!, rule, b.groups))));
+    }
+
+    for (const network of topology.networks) {
+      const t = tenant(network.tenant);
+      journal.record(`network ${name(network.name)}`, { neutron: 'network', projectId: t.projectId, name: name(network.name) } satisfies Undo);
+      // Sharing a network is an admin's call.
+      const created = network.shared
+        ? await this.neutron.create<Network>('network', { name: name(network.name), project_id: t.projectId, shared: true })
+        : await t.neutron.create<Network>('network', { name: name(network.name) });
+      b.networks.set(network.name, created.id);
+      for (const subnet of network.subnets) {
+        journal.record(`subnet ${name(subnet.name)}`, { neutron: 'subnet', projectId: t.projectId, name: name(subnet.name) } satisfies Undo);
+        const made = await t.neutron.create<Subnet>('subnet', {
+          name: name(subnet.name),
+          network_id: created.id,
+          ip_version: 4,
+          cidr: subnet.cidr,
+          gateway_ip: subnet.gateway,
+          enable_dhcp: subnet.dhcp,
+          ...(subnet.allocationPools.length ? { allocation_pools: subnet.allocationPools } : {}),
+          dns_nameservers: subnet.dnsServers,
+          host_routes: subnet.hostRoutes,
+        });
+        b.subnets.set(subnet.name, made.id);
+      }
+    }
+
+    for (const router of topology.routers) deployment.routers[router.name] = { name: router.name, externalAddress: await this.createRouter(b, router, name, journal) };
+    const placement = this.place(topology.workloads);
+    await Promise.all(topology.workloads.map(async (w) => (deployment.workloads[w.name] = await this.createServer(b, w, placement.get(w.name)!, prefix, journal))));
+    await this.waitForStatus('port', [...b.ports.values()], () => 'ACTIVE');
+    for (const fip of topology.floatingIps) deployment.floatingIps[fip.name] = await this.createFloatingIp(b, deployment, fip, name, journal);
+    await this.settle();
+    return deployment;
+  }
+
+  private async createRouter(b: Built, router: TopologyRouter, name: (n: string) => string, journal: RunJournal): Promise<string | null> {
+    const t = b.tenants.get(router.tenant)!;
+    journal.record(`router ${name(router.name)}`, { neutron: 'router', projectId: t.projectId, name: name(router.name) } satisfies Undo);
+    const created = await t.neutron.create<Router>('router', { name: name(router.name) });
+    for (const iface of router.interfaces) {
+      // A port with the planned address and MAC, so the router answers where the topology says it does.
+      const portName = name(`${router.name}-${iface.network}`);
+      journal.record(`port ${portName}`, { neutron: 'port', projectId: t.projectId, name: portName } satisfies Undo);
+      const port = await t.neutron.create<Port>('port', {
+        name: portName,
+        network_id: b.networks.get(iface.network),
+        fixed_ips: [{ subnet_id: b.subnets.get(iface.subnet), ip_address: iface.address }],
+        mac_address: iface.mac,
+      });
+      journal.record(`interface of ${name(router.name)} on ${name(iface.subnet)}`, { routerInterface: { projectId: t.projectId, router: name(router.name), subnet: name(iface.subnet) } } satisfies Undo);
+      await t.neutron.addRouterInterface(created.id, { port_id: port.id });
+    }
+    if (router.routes.length) await t.neutron.update('router', created.id, { routes: router.routes });
+    if (!router.externalGateway) return null;
+    const { snat, address } = router.externalGateway;
+    // enable_snat and a fixed gateway address are an admin's to set (Neutron's default policy).
+    const updated = await this.neutron.update<Router>('router', created.id, {
+      external_gateway_info: { network_id: await this.external(), enable_snat: snat, ...(address ? { external_fixed_ips: [{ ip_address: address }] } : {}) },
+    });
+    const gatewayPorts = await this.neutron.list<Port>('port', { device_id: created.id, device_owner: 'network:router_gateway' });
+    await this.waitForStatus('port', gatewayPorts.map((p) => p.id), () => 'ACTIVE');
+    return updated.external_gateway_info?.external_fixed_ips?.[0]?.ip_address ?? null;
+  }
+
+  /** Pinned workloads go where they are pinned; the others round-robin over the compute hosts. */
+  private place(workloads: Workload[]): Map<string, string> {
+    const computes = this.hosts.withRole('compute').filter((h) => h.integrationBridge).map((h) => h.name);
+    if (!computes.length) throw new NetvetError(`target '${this.target.name}' has no compute host with an integration bridge`, 'add one to the target file (hosts[].integrationBridge)');
+    let next = 0;
+    return new Map(workloads.map((w) => [w.name, w.host ?? computes[next++ % computes.length]]));
+  }
+
+  /** A "server": its Neutron ports, bound to a compute host, and the namespace on that host they plug into. */
+  private async createServer(b: Built, workload: Workload, hostName: string, prefix: string, journal: RunJournal): Promise<DeployedWorkload> {
+    const t = b.tenants.get(workload.tenant)!;
+    const host = this.hosts.get(hostName);
+    const ports: Port[] = [];
+    for (const p of workload.ports) {
+      const portName = `${prefix}${workload.name}-${p.index}`;
+      journal.record(`port ${portName}`, { neutron: 'port', projectId: t.projectId, name: portName } satisfies Undo);
+      // Made by the admin: binding:host_id is admin-only, and a shared network's addresses are its owner's to pick.
+      const port = await this.neutron.create<Port>('port', {
+        name: portName,
+        project_id: t.projectId,
+        network_id: b.networks.get(p.network),
+        fixed_ips: [{ subnet_id: b.subnets.get(p.subnet), ip_address: p.address }],
+        mac_address: p.mac,
+        device_owner: 'compute:netvet',
+        device_id: `${prefix}${workload.name}`,
+        'binding:host_id': hostName,
+        ...(p.portSecurity
+          ? { security_groups: p.securityGroups.map((g) => b.groups.get(g)), allowed_address_pairs: p.allowedAddressPairs.map((a) => ({ ip_address: a })) }
+          : { port_security_enabled: false, security_groups: [] }),
+      });
+      b.ports.set(`${workload.name}:${p.index}`, port.id);
+      ports.push(port);
+    }
+    const netns = `${this.target.workloads.namespacePrefix}${prefix}${workload.name}`;
+    const dir = `/run/netvet/workloads/${netns}`;
+    // os-vif names the tap after the port id, which also keeps it within Linux's 15 characters.
+    const specs = workload.ports.map((p, i) => ({ tap: `tap${ports[i].id.slice(0, 11)}`, iface: p.interface, mac: p.mac, address: p.address, prefixLength: p.prefixLength, logicalPort: ports[i].id, dhcp: p.dhcp }));
+    journal.record(`workload ${workload.name} on ${hostName}`, { workload: { host: hostName, netns, taps: specs.map((s) => s.tap), dir } } satisfies Undo);
+    const shell = this.hosts.shell(hostName);
+    const hostKey = await plugWorkload(shell, {
+      netns,
+      hostname: workload.name,
+      mtu: this.target.workloads.mtu,
+      forwarding: workload.forwarding,
+      ports: specs,
+      defaultGateway: workload.ports[0]?.gateway ?? null,
+      routes: workload.routes,
+      runPrefix: prefix,
+      dir,
+      integrationBridge: host.integrationBridge ?? 'br-int',
+      authorizedKey: readFileSync(`${this.target.access.ssh.privateKey}.pub`, 'utf8'),
+    });
+    return {
+      name: workload.name,
+      host: hostName,
+      ports: workload.ports.map((p, i) => ({ network: p.network, address: p.address, mac: p.mac, interface: p.interface, id: ports[i].id })),
+      shell: namespaceShell(shell, netns),
+      hostKey,
+    };
+  }
+
+  private async createFloatingIp(b: Built, deployment: Deployment, fip: TopologyFloatingIp, name: (n: string) => string, journal: RunJournal) {
+    const t = b.tenants.get(fip.tenant)!;
+    journal.record(`floating IP ${name(fip.name)}`, { floatingIp: name(fip.name), projectId: t.projectId } satisfies Undo);
+    const fields = {
+      floating_network_id: await this.external(),
+      description: name(fip.name),
+      ...(fip.workload !== null ? { port_id: b.ports.get(`${fip.workload}:${fip.port ?? 0}`) } : {}),
+    };
+    // A chosen address is an admin's to give.
+    const created = fip.address
+      ? await this.neutron.create<FloatingIp>('floatingip', { ...fields, project_id: t.projectId, floating_ip_address: fip.address })
+      : await t.neutron.create<FloatingIp>('floatingip', fields);
+    b.floatingIps.set(fip.name, created.id);
+    for (const pf of fip.portForwardings) {
+      const workload = deployment.topology.workloads.find((w) => w.name === pf.workload)!;
+      await t.neutron.addPortForwarding(created.id, {
+        protocol: pf.protocol,
+        external_port: pf.externalPort,
+        internal_port: pf.internalPort,
+        internal_port_id: b.ports.get(`${pf.workload}:${pf.port}`),
+        internal_ip_address: workload.ports[pf.port].address,
+      });
+    }
+    await this.waitForStatus('floatingip', [created.id], () => (fip.workload !== null ? 'ACTIVE' : 'DOWN'));
+    return { name: fip.name, address: created.floating_ip_address, workload: fip.workload, port: fip.workload === null ? null : (fip.port ?? 0) };
+  }
+
+  /** Polls Neutron until every resource has the status it should; the error names the ones that do not. */
+  private async waitForStatus(kind: 'port' | 'floatingip', ids: string[], wanted: (id: string) => string): Promise<void> {
+    if (!ids.length) return;
+    const deadline = Date.now() + STATUS_TIMEOUT_MS;
+    for (;;) {
+      const rows = await this.neutron.list<{ id: string; status: string; name?: string; floating_ip_address?: string }>(kind, { id: ids });
+      const behind = ids.filter((id) => rows.find((r) => r.id === id)?.status !== wanted(id));
+      if (!behind.length) return;
+      if (Date.now() > deadline) {
+        const describe = (id: string) => {
+          const row = rows.find((r) => r.id === id);
+          return `${row?.name || row?.floating_ip_address || id} is ${row?.status ?? 'gone'} (wanted ${wanted(id)})`;
+        };
+        throw new NetvetError(`Neutron did not converge within ${STATUS_TIMEOUT_MS / 1000} s: ${behind.map(describe).join('; ')}`, 'check that ovn-controller runs on the chassis and neutron-server on the controller');
+      }
+      await sleep(200);
+    }
+  }
+
+  /** Where the SDN under Neutron is OVN and reachable, waits until every chassis has applied what Neutron wrote. */
+  private async settle(): Promise<void> {
+    if (this.target.ovn) await run(['ovn-nbctl', `--db=${this.target.ovn.northbound}`, '--timeout=30', '--wait=hv', 'sync'], { timeoutMs: 35_000 });
+  }
+
+  async associateFloatingIp(deployment: Deployment, floatingIp: string, workload: string, port = 0): Promise<void> {
+    const b = this.builtOf(deployment);
+    const fip = deployment.floatingIps[floatingIp];
+    const t = b.tenants.get(deployment.topology.floatingIps.find((f) => f.name === floatingIp)!.tenant)!;
+    const id = b.floatingIps.get(floatingIp)!;
+    await t.neutron.update('floatingip', id, { port_id: b.ports.get(`${workload}:${port}`) });
+    await this.waitForStatus('floatingip', [id], () => 'ACTIVE');
+    await this.settle();
+    deployment.floatingIps[floatingIp] = { ...fip, workload, port };
+  }
+
+  async disassociateFloatingIp(deployment: Deployment, floatingIp: string): Promise<void> {
+    const b = this.builtOf(deployment);
+    const fip = deployment.floatingIps[floatingIp];
+    if (fip.workload === null) return;
+    const t = b.tenants.get(deployment.topology.floatingIps.find((f) => f.name === floatingIp)!.tenant)!;
+    const id = b.floatingIps.get(floatingIp)!;
+    await t.neutron.update('floatingip', id, { port_id: null });
+    await this.waitForStatus('floatingip', [id], () => 'DOWN');
+    await this.settle();
+    deployment.floatingIps[floatingIp] = { ...fip, workload: null, port: null };
+  }
+
+  async addSecurityGroupRule(deployment: Deployment, groupName: string, spec: SecurityGroupRuleSpec): Promise<void> {
+    const b = this.builtOf(deployment);
+    const { group, rule } = resolveRuntimeRule(deployment.topology, groupName, spec);
+    const wanted = neutronRule(b.groups.get(group.name)!, rule, b.groups);
+    const existing = (await this.neutron.get<SecurityGroup>('security_group', b.groups.get(group.name)!)).security_group_rules;
+    if (existing.some((r) => sameRule(r, wanted))) throw new NetvetError(`security group '${groupName}' already has the rule ${JSON.stringify(spec)}`, 'add a rule the group does not have');
+    await b.tenants.get(group.tenant)!.neutron.create('security_group_rule', wanted);
+    await this.settle();
+    group.rules.push(rule);
+  }
+
+  async removeSecurityGroupRule(deployment: Deployment, groupName: string, spec: SecurityGroupRuleSpec): Promise<void> {
+    const b = this.builtOf(deployment);
+    const { group, rule } = resolveRuntimeRule(deployment.topology, groupName, spec);
+    const wanted = neutronRule(b.groups.get(group.name)!, rule, b.groups);
+    const existing = (await this.neutron.get<SecurityGroup>('security_group', b.groups.get(group.name)!)).security_group_rules;
+    const found = existing.find((r) => sameRule(r, wanted));
+    if (!found) throw new NetvetError(`security group '${groupName}' has no rule ${JSON.stringify(spec)}`, `it has ${existing.length} rules; list them with 'openstack security group rule list ${b.groups.get(group.name)}'`);
+    await b.tenants.get(group.tenant)!.neutron.delete('security_group_rule', found.id);
+    await this.settle();
+    group.rules.splice(group.rules.findIndex((r) => sameRule(found, neutronRule(b.groups.get(group.name)!, r, b.groups))), 1);
+  }
+
+  async networkSegment(deployment: Deployment, network: string): Promise<NetworkSegment> {
+    const id = this.builtOf(deployment).networks.get(network);
+    if (!id) throw new NetvetError(`the deployment ${deployment.prefix} has no network '${network}'`, `use one of: ${deployment.topology.networks.map((n) => n.name).join(', ')}`);
+    return neutronSegment(this.target, this.neutron, network, id);
+  }
+
+  setPolicyRuleAction(): Promise<void> {
+    return Promise.reject(new NetvetError('Neutron models no network policies', 'run scenarios with policies with --project lab'));
+  }
+
+  checkServiceChain(): Promise<Record<string, 'up' | 'down'>> {
+    return Promise.reject(new NetvetError('Neutron (without networking-sfc) models no service chains', 'run scenarios with service chains with --project lab'));
+  }
+
+  private builtOf(deployment: Deployment): Built {
+    const b = this.built.get(deployment.prefix);
+    if (!b) throw new NetvetError(`deployment ${deployment.prefix} was not built by this worker's OpenStack driver`, 'change a deployment from the test that built it');
+    return b;
+  }
+
+  /** Undoes newest first with the admin's clients; one failure does not stop the rest. */
+  async undo(journal: RunJournal): Promise<void> {
+    const failures: string[] = [];
+    for (const entry of journal.undoEntries()) {
+      const undo = entry.undo as Undo;
+      try {
+        if ('workload' in undo) {
+          await unplugWorkload(this.hosts.shell(undo.workload.host), { ...undo.workload, integrationBridge: this.hosts.get(undo.workload.host).integrationBridge ?? 'br-int' });
+        } else {
+          await undoRecord(undo, this.neutron, this.keystone);
+        }
+      } catch (error) {
+        failures.push(`${entry.what}: ${maskSecrets(error instanceof Error ? error.message : String(error))}`);
+      }
+    }
+    this.built.delete(journal.prefix);
+    if (failures.length) throw new NetvetError(`could not remove: ${failures.join('; ')}`, "run 'netvet cleanup' once the cloud answers");
+  }
+
+  /** Projects and users named with the prefix (and all they hold), and workload namespaces on the compute hosts. */
+  async sweep(prefix: string): Promise<string[]> {
+    const removed: string[] = [];
+    const hosts = this.target.hosts.filter((h) => h.integrationBridge);
+    for (const host of hosts) removed.push(...(await sweepWorkloads(this.hosts.shell(host.name), `${this.target.workloads.namespacePrefix}${prefix}`, prefix, host.integrationBridge!)).map((r) => `${r} on ${host.name}`));
+    for (const project of (await this.keystone.projects()).filter((p) => p.name.startsWith(prefix))) {
+      removed.push(...(await purgeProject(this.neutron, project.id)).map((r) => `${r} (project ${project.name})`));
+      for (const user of await this.keystone.users(project.name)) {
+        await this.keystone.deleteUser(user.id);
+        removed.push(`user ${user.name}`);
+      }
+      await this.keystone.deleteProject(project.id);
+      removed.push(`project ${project.name}`);
+    }
+    return removed;
+  }
+
+  async diagnose(deployment: Deployment): Promise<Array<{ name: string; body: string }>> {
+    const b = this.built.get(deployment.prefix);
+    const projects = [...(b?.tenants.values() ?? [])].map((t) => t.projectId);
+    const dump = async (kind: 'network' | 'subnet' | 'port' | 'router' | 'security_group' | 'floatingip') => {
+      const rows = (await Promise.all(projects.map((project_id) => this.neutron.list(kind, { project_id })))).flat();
+      return { name: `Neutron ${kind}s`, body: maskSecrets(JSON.stringify(rows, null, 2)) };
+    };
+    const views = [dump('network'), dump('subnet'), dump('port'), dump('router'), dump('security_group'), dump('floatingip')];
+    if (this.target.ovn) {
+      const text = async (name: string, argv: string[]) => ({ name, body: (await run(argv, { allowFail: true, timeoutMs: 20_000 })).stdout });
+      views.push(text('ovn-nbctl show', ['ovn-nbctl', `--db=${this.target.ovn.northbound}`, 'show']), text('ovn-sbctl show', ['ovn-sbctl', `--db=${this.target.ovn.southbound}`, 'show']));
+    }
+    return Promise.all(views.map((v) => v.catch((error: Error) => ({ name: 'Neutron state', body: maskSecrets(error.message) }))));
+  }
+}

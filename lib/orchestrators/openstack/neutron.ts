@@ -1,0 +1,132 @@
+import type { RequestOptions, Session } from './session';
+
+export interface Network {
+  id: string;
+  name: string;
+  project_id: string;
+  status: string;
+  'router:external'?: boolean;
+  'provider:segmentation_id'?: number | null;
+  'provider:network_type'?: string;
+}
+
+export interface Subnet {
+  id: string;
+  name: string;
+  network_id: string;
+  cidr: string;
+  gateway_ip: string | null;
+}
+
+export interface FixedIp {
+  subnet_id: string;
+  ip_address: string;
+}
+
+export interface Port {
+  id: string;
+  name: string;
+  network_id: string;
+  project_id: string;
+  status: string;
+  mac_address: string;
+  fixed_ips: FixedIp[];
+  device_owner: string;
+  device_id: string;
+  'binding:host_id'?: string;
+}
+
+export interface Router {
+  id: string;
+  name: string;
+  status: string;
+  external_gateway_info: { network_id: string; enable_snat?: boolean; external_fixed_ips?: FixedIp[] } | null;
+}
+
+export interface SecurityGroup {
+  id: string;
+  name: string;
+  security_group_rules: SecurityGroupRule[];
+}
+
+export interface SecurityGroupRule {
+  id: string;
+  security_group_id: string;
+  direction: 'ingress' | 'egress';
+  ethertype: 'IPv4' | 'IPv6';
+  protocol: string | null;
+  port_range_min: number | null;
+  port_range_max: number | null;
+  remote_ip_prefix: string | null;
+  remote_group_id: string | null;
+}
+
+export interface FloatingIp {
+  id: string;
+  floating_ip_address: string;
+  floating_network_id: string;
+  port_id: string | null;
+  fixed_ip_address: string | null;
+  status: string;
+  description: string;
+}
+
+/** The collections netvet uses, by their path and JSON key. */
+const COLLECTIONS = {
+  network: 'networks',
+  subnet: 'subnets',
+  port: 'ports',
+  router: 'routers',
+  security_group: 'security-groups',
+  security_group_rule: 'security-group-rules',
+  floatingip: 'floatingips',
+} as const;
+type Kind = keyof typeof COLLECTIONS;
+const plural = (kind: Kind) => `${kind}s`;
+
+/** Neutron v2.0: networks, subnets, ports, routers, security groups and their rules, floating IPs. */
+export class Neutron {
+  constructor(private readonly session: Session) {}
+
+  private call<T>(method: string, path: string, body?: unknown, options?: RequestOptions): Promise<T> {
+    return this.session.request<T>('network', method, `/v2.0${path}`, body, options);
+  }
+
+  async create<T>(kind: Kind, fields: Record<string, unknown>): Promise<T> {
+    return (await this.call<Record<string, T>>('POST', `/${COLLECTIONS[kind]}`, { [kind]: fields }))[kind];
+  }
+
+  async update<T>(kind: Kind, id: string, fields: Record<string, unknown>): Promise<T> {
+    return (await this.call<Record<string, T>>('PUT', `/${COLLECTIONS[kind]}/${id}`, { [kind]: fields }, { retryConflict: true }))[kind];
+  }
+
+  async get<T>(kind: Kind, id: string): Promise<T> {
+    return (await this.call<Record<string, T>>('GET', `/${COLLECTIONS[kind]}/${id}`))[kind];
+  }
+
+  /** Lists with Neutron's own filters (`{ project_id, name }`); repeated keys as arrays. */
+  async list<T>(kind: Kind, filters: Record<string, string | string[]> = {}): Promise<T[]> {
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries(filters)) for (const v of [value].flat()) query.append(key, v);
+    const qs = query.size ? `?${query}` : '';
+    return (await this.call<Record<string, T[]>>('GET', `/${COLLECTIONS[kind]}${qs}`))[plural(kind)];
+  }
+
+  /** Deletes, tolerating what is already gone and retrying what is still in use, as Tempest's cleanups do. */
+  async delete(kind: Kind, id: string): Promise<void> {
+    await this.call('DELETE', `/${COLLECTIONS[kind]}/${id}`, undefined, { notFoundOk: true, retryConflict: true });
+  }
+
+  async addRouterInterface(routerId: string, via: { subnet_id: string } | { port_id: string }): Promise<void> {
+    await this.call('PUT', `/routers/${routerId}/add_router_interface`, via, { retryConflict: true });
+  }
+
+  /** Forwards a port of a floating IP to a port inside (the port_forwarding extension); goes with the floating IP. */
+  async addPortForwarding(floatingIpId: string, fields: Record<string, unknown>): Promise<void> {
+    await this.call('POST', `/floatingips/${floatingIpId}/port_forwardings`, { port_forwarding: fields });
+  }
+
+  async removeRouterInterface(routerId: string, via: { subnet_id: string } | { port_id: string }): Promise<void> {
+    await this.call('PUT', `/routers/${routerId}/remove_router_interface`, via, { notFoundOk: true, retryConflict: true });
+  }
+}

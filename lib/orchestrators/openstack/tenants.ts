@@ -1,0 +1,38 @@
+import { randomBytes } from 'node:crypto';
+import type { RunJournal } from '../journal';
+import type { Undo } from './cleanup';
+import type { Credentials } from './credentials';
+import type { Keystone } from './keystone';
+import { Neutron } from './neutron';
+import { Session } from './session';
+
+/** One topology tenant as a Keystone project of its own, with a member user that acts in it. */
+export interface Tenant {
+  name: string;
+  projectId: string;
+  neutron: Neutron;
+}
+
+/**
+ * Dynamic credentials, as Tempest makes them: a fresh project and user per tenant of each
+ * deployment (named with the deployment's prefix, so a sweep finds them), the `member` role, and
+ * a session that logs in as that user. Nothing a test does can touch another test's project.
+ */
+export async function createTenant(keystone: Keystone, credentials: Credentials, domainId: string, name: string, description: string, journal: RunJournal): Promise<Tenant> {
+  journal.record(`project ${name}`, { project: name } satisfies Undo);
+  const project = await keystone.createProject(name, domainId, description);
+  journal.record(`user ${name}`, { user: name } satisfies Undo);
+  const password = randomBytes(18).toString('base64url');
+  const user = await keystone.createUser(name, password, domainId, project.id);
+  await keystone.assignRole(project.id, user.id, await keystone.roleId('member'));
+  const session = new Session({
+    authUrl: credentials.authUrl,
+    username: name,
+    password,
+    userDomain: { id: domainId },
+    project: { id: project.id },
+    regionName: credentials.regionName,
+    interface: credentials.interface,
+  });
+  return { name, projectId: project.id, neutron: new Neutron(session) };
+}
