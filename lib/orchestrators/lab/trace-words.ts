@@ -79,7 +79,8 @@ function outcomeWords(outcome: TraceOutcome, hints: Hints, label: (port: string)
   switch (outcome.kind) {
     case 'output':
       if (outcome.type === '') return `delivered to ${label(outcome.port)}`;
-      return `leaves ${where(outcome.hit)} through ${outcome.type} port ${outcome.port}`;
+      // The source it leaves with shows whether a NAT rule rewrote it.
+      return `leaves ${where(outcome.hit)} through ${outcome.type} port ${outcome.port} with source ${outcome.hit.ip4.src}`;
     case 'dropped':
       return dropWords(outcome.hit, outcome.reason, hints);
     case 'hairpin':

@@ -32,6 +32,19 @@ test('matrix report names the ACL that drops a wrong cell once a security group 
   ]);
 });
 
+test('a single probe that contradicts its expectation carries the why: SNAT rule deleted, the packet leaves unrewritten', async ({ lab }) => {
+  const { done } = runScenarios(['tests/scenarios/nat/snat.spec.ts'], lab.targetFile);
+  const router = await whenAppears(async () => {
+    const rows = (await lab.nbctl('--format=csv', '--no-headings', '--data=bare', '--columns=name,nat', 'list', 'Logical_Router')).split('\n');
+    return rows.find((l) => /-r1,\S/.test(l))?.split(',')[0];
+  });
+  await lab.nbctl('lr-nat-del', router, 'snat');
+  const result = await done;
+  expect(result.code).not.toBe(0);
+  expect(result.output).toMatch(/expected the flow to pass, but: timeout\n\s+repro: .*\n\s+why: leaves switch nv\w+-ext-r1 through localnet port nv\w+-ext-r1-ln with source 10\.5\.0\.2\n/);
+  expect(result.output.replace(/\x1b\[[\d;]*m/g, '')).toMatch(/attachment #\d+: why vm1 -> ext1 tcp\/\d+ \(text\/plain\)/);
+});
+
 /** `topology apply` on the lab; returns the deployment prefix it printed. */
 async function apply(lab: FrameworkLab, file: string): Promise<string> {
   const applied = await netvet(['topology', 'apply', file, '--target', lab.targetFile]);
@@ -64,7 +77,7 @@ test('netvet explain: ACLs, NAT and a missing route on deployments built with to
 
     const inbound = await explain(nat, 'runner', 'fip1', 'tcp/5000');
     expect(inbound).toMatch(/passes \(reply: vm1 /);
-    expect(inbound).toMatch(new RegExp(`why: delivered to vm1 \\(${nat}vm1-0\\) \\(DNAT (\\S+) to 10\\.4\\.0\\.2 by NAT rule dnat_and_snat \\1 <-> 10\\.4\\.0\\.2 on router ${nat}r1\\); its reply: leaves switch ${nat}ext-r1 through localnet port`));
+    expect(inbound).toMatch(new RegExp(`why: delivered to vm1 \\(${nat}vm1-0\\) \\(DNAT (\\S+) to 10\\.4\\.0\\.2 by NAT rule dnat_and_snat \\1 <-> 10\\.4\\.0\\.2 on router ${nat}r1\\); its reply: leaves switch ${nat}ext-r1 through localnet port ${nat}ext-r1-ln with source \\1\\n`));
     const outbound = await explain(nat, 'vm2', 'runner', 'icmp');
     expect(outbound).toMatch(new RegExp(`SNAT 10\\.4\\.0\\.3 to \\S+ by NAT rule snat 10\\.4\\.0\\.0/24 -> \\S+ on router ${nat}r1`));
 
