@@ -25,7 +25,9 @@ export default defineConfig<object, TargetOptions>({
   ],
   projects: [
     { name: 'framework', testDir: 'tests/framework', timeout: 300_000 },
-    { name: 'lab', testDir: 'tests/scenarios' },
+    { name: 'lab', testDir: 'tests/scenarios', grepInvert: /@serial(\s|$)/ },
+    // Scenarios that change the whole target (its encapsulation, say): one at a time, run on their own.
+    { name: 'serial', testDir: 'tests/scenarios', grep: /@serial(\s|$)/, workers: 1 },
     // The same scenarios built through OpenStack (Keystone, Neutron) on the OpenStack lab (`lab up --name ostack --profile topologies/labs/openstack.yaml`).
     { name: 'openstack', testDir: 'tests/scenarios', grepInvert: /@serial(\s|$)/, use: { driver: 'openstack', lab: 'ostack' } },
   ],

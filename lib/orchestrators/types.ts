@@ -1,4 +1,5 @@
 import type { Shell } from '../access';
+import type { Encapsulation } from '../target/schema';
 import type { Topology } from '../topology';
 import type { ProbeKind } from '../traffic/probe';
 import type { SecurityGroupRuleSpec } from '../topology/runtime-rules';
@@ -36,6 +37,19 @@ export interface DeployedFloatingIp {
   address: string;
   workload: string | null;
   port: number | null;
+}
+
+/** A network as the SDN identifies it: what a tunnel between chassis carries for its packets. */
+export interface NetworkSegment {
+  network: string;
+  /** The network's own id: OVN's datapath tunnel key, Neutron's segmentation id. */
+  id: number;
+  /**
+   * The id a tunnel of `kind` carries for a packet to the workload port `port` (its `id`): the VNI
+   * for Geneve and VXLAN, the bottom MPLS label for MPLSoUDP/MPLSoGRE. Throws for a kind the SDN
+   * does not tunnel with.
+   */
+  onWire(kind: Encapsulation, port: string): number;
 }
 
 /** One probe's flow, for `explain`: endpoint names as the scenario wrote them, and their addresses. */
@@ -78,6 +92,8 @@ export interface Orchestrator {
   addSecurityGroupRule(deployment: Deployment, group: string, rule: SecurityGroupRuleSpec): Promise<void>;
   /** Removes a rule the group has (from the file or added since); in effect on every chassis when it returns. */
   removeSecurityGroupRule(deployment: Deployment, group: string, rule: SecurityGroupRuleSpec): Promise<void>;
+  /** How the SDN identifies one of the deployment's networks, and the id its tunnels carry on the wire. */
+  networkSegment(deployment: Deployment, network: string): Promise<NetworkSegment>;
   /** Sets one network policy rule (by its index in the file) to allow or deny at run time; in effect on every chassis when it returns. */
   setPolicyRuleAction(deployment: Deployment, policy: string, rule: number, action: 'allow' | 'deny'): Promise<void>;
   /**

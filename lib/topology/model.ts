@@ -19,6 +19,7 @@ export interface Topology {
   /** After `count` expansion: `web` with count 2 is `web-1` and `web-2`. */
   workloads: Workload[];
   floatingIps: FloatingIp[];
+  mirrors: Mirror[];
   serviceChains: ServiceChain[];
   policies: Policy[];
 }
@@ -220,5 +221,20 @@ export interface PolicyRule {
   action: PolicyAction;
   /** Also matches connections from `to` to `from`. */
   bidirectional: boolean;
+  source: SourcePlace;
+}
+
+/** A port mirror: copies of one workload port's traffic, tunnelled in GRE to a collector. */
+export interface Mirror {
+  name: string;
+  workload: string;
+  /** Index of the workload's port. */
+  port: number;
+  /** from-lport: what the workload sends; to-lport: what it receives. */
+  direction: 'from-lport' | 'to-lport';
+  /** A target host name or an IPv4 address; the driver resolves a host to its tunnel endpoint. */
+  collector: string;
+  /** GRE key of the copies. */
+  key: number;
   source: SourcePlace;
 }

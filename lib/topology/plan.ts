@@ -4,6 +4,7 @@ import { Resolution } from './context';
 import { resolveFloatingIps } from './floating-ips';
 import { toAddress, toLong } from './ipv4';
 import type { RouterInterface, Subnet, Topology, Workload, WorkloadPort } from './model';
+import { resolveMirrors } from './mirrors';
 import { resolveNetworks, resolveTenants } from './networks';
 import { resolvePolicies } from './policies';
 import { resolveRouters, type RouterDraft } from './routers';
@@ -37,6 +38,7 @@ export function planTopology(spec: TopologySpec, source: SourceLocator, options:
   const securityGroups = resolveSecurityGroups(ctx, spec);
   const workloadDrafts = resolveWorkloads(ctx, spec);
   const floatingIps = resolveFloatingIps(ctx, spec, workloadDrafts, routerDrafts);
+  const mirrors = resolveMirrors(ctx, spec, workloadDrafts);
   const serviceChains = resolveServiceChains(ctx, spec, workloadDrafts, routerDrafts);
   const policies = resolvePolicies(ctx, spec);
   if (ctx.errors.length) throw inFileOrder(ctx.errors);
@@ -56,6 +58,7 @@ export function planTopology(spec: TopologySpec, source: SourceLocator, options:
     securityGroups,
     workloads,
     floatingIps,
+    mirrors,
     serviceChains,
     policies,
   };

@@ -180,6 +180,22 @@ const policy = z.strictObject({
     .describe('For a connection between attached networks that no rule matches; deny wins where policies disagree'),
 });
 
+const mirror = z.strictObject({
+  name,
+  port: z
+    .strictObject({
+      workload: name.describe('Workload whose port is mirrored (a replica name when count > 1)'),
+      index: z.number().int().min(0).default(0).describe('Index of the workload\'s port, from 0; defaults to 0'),
+    })
+    .describe('The mirrored port: { workload, index }'),
+  direction: z.enum(['from-lport', 'to-lport']).describe('from-lport: what the workload sends through the port; to-lport: what it receives'),
+  collector: z
+    .string()
+    .min(1)
+    .describe('Where the copies go, tunnelled in GRE: a target host (its tunnel endpoint address) or an IPv4 address on the underlay'),
+  key: z.number().int().min(0).max(4294967295).describe('GRE key the copies carry'),
+});
+
 export const topologySchema = z
   .strictObject({
     name: name.optional().describe('Defaults to the file name without extension'),
@@ -194,6 +210,7 @@ export const topologySchema = z
     securityGroups: z.array(securityGroup).default([]).describe('Security groups (stateful port filters)'),
     workloads: z.array(workload).default([]).describe('Workloads: VMs, pods or lab namespaces, whatever the target runs'),
     floatingIps: z.array(floatingIp).default([]).describe('Floating IPs: external addresses NATed to a workload port'),
+    mirrors: z.array(mirror).default([]).describe('Port mirrors: copies of a workload port\'s traffic sent to a collector'),
     serviceChains: z.array(serviceChain).default([]).describe('Service chains: traffic between two networks steered through service instances'),
     policies: z.array(policy).default([]).describe('Network policies: stateful rules for connections between networks'),
   })

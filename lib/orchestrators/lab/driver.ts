@@ -11,16 +11,18 @@ import { run } from '../../util/exec';
 import { withLock } from '../../util/lock';
 import type { RunJournal } from '../journal';
 import type { Evidence, ExplainedFlow } from '../types';
-import type { DeployedWorkload, Deployment, Orchestrator } from '../types';
+import type { DeployedWorkload, Deployment, NetworkSegment, Orchestrator } from '../types';
 import { reserveFloatingIp, sweepFloatingIpReservations, takenExternalAddresses } from './floating-ip-pool';
 import { Explainer } from './explain';
 import { Names } from './names';
+import { createMirrors, sweepMirrors } from './mirrors';
 import { Northbound } from './northbound';
 import { policyCommands, setPolicyRuleAction } from './policies';
 import { assertAssociable, createPortForwardings, sweepLoadBalancers } from './port-forwarding';
 import { addSecurityGroupRule, removeSecurityGroupRule } from './security-group-rules';
 import { membershipCommands, securityGroupCommands } from './security-groups';
 import { checkServiceChain, serviceChainCommands } from './service-chains';
+import { networkSegment } from './segments';
 import { reattach } from './reattach';
 import { plugWorkload, unplugWorkload } from './workload';
 
@@ -64,6 +66,7 @@ export class LabOrchestrator implements Orchestrator {
     await this.nb.run(policyCommands(names, topology));
     await this.nb.run(serviceChainCommands(names, topology));
     await this.createLogicalPorts(names, topology);
+    await createMirrors(this.nb, names, topology, this.hosts, journal);
     const placement = this.place(topology.workloads);
     await Promise.all(topology.workloads.map(async (w) => (deployment.workloads[w.name] = await this.plug(names, w, placement.get(w.name)!, journal))));
     await this.waitForPorts(names, topology);
@@ -360,7 +363,12 @@ export class LabOrchestrator implements Orchestrator {
       removed.push(...rows.map((r) => `${table} ${r.name}`));
     }
     removed.push(...(await this.deleteDhcpOptions((p) => p.startsWith(prefix))));
+    removed.push(...(await sweepMirrors(this.nb, prefix)));
     return removed;
+  }
+
+  networkSegment(deployment: Deployment, network: string): Promise<NetworkSegment> {
+    return networkSegment(this.target.ovn!.southbound, deployment, network);
   }
 
   explain(deployment: Deployment, flow: ExplainedFlow): Promise<Evidence> {

@@ -1,0 +1,36 @@
+import type { ProbeResult } from '../../../lib/traffic/probe';
+import { expect, test } from '../../../fixtures';
+
+/**
+ * Every chassis on MPLSoUDP, one network stretched over two chassis:
+ * - every chassis still tunnels with MPLSoUDP after the traffic (where netvet switched them);
+ * - on the underlay each packet between the workloads is in MPLSoUDP, with the MPLS label the SDN
+ *   gives the receiving port (the bottom label of the stack);
+ * - no other encapsulation appears on the wire (the negative control);
+ * - ping and TCP pass both ways.
+ * Targets whose SDN has no MPLS tunnels (OVN, the lab) skip it for lack of encap:mplsoudp.
+ */
+test(
+  'MPLSoUDP: traffic between chassis is tunnelled in MPLSoUDP alone, with the receiving port\'s label',
+  {
+    tag: ['@regression', '@encap', '@serial'],
+    annotation: [{ type: 'id', description: 'NV-ENCAP-003' }, { type: 'requires', description: 'encap:mplsoudp' }],
+  },
+  async ({ switchEncapsulation, deploy, send, tunnelledFlows, watchWire }) => {
+    const tunnels = await switchEncapsulation('mplsoudp');
+    const lab = await deploy('topologies/l2-two-chassis.yaml');
+    const flows = await tunnelledFlows(lab, 'mplsoudp', [['vm1', 'vm2'], ['vm2', 'vm1']]);
+
+    const wire = await watchWire(lab.workloads.vm1.host, { kind: 'mplsoudp', flows: flows.map((f) => ({ ...f, atLeast: 3 })) }, async () => {
+      const results: ProbeResult[] = [];
+      for (const [from, to] of [['vm1', 'vm2'], ['vm2', 'vm1']]) {
+        for (const flow of [{ kind: 'icmp' }, { kind: 'tcp', port: 5000 }, { kind: 'icmp' }] as const) results.push(await send(lab, from, to, flow));
+      }
+      return results;
+    });
+
+    await test.step('every chassis still tunnels with MPLSoUDP', async () => expect.soft(await tunnels.disagreements()).toEqual([]));
+    await test.step('the underlay carries MPLSoUDP only, with the receiving port\'s label', () => expect.soft(wire.wrong, wire.report).toEqual([]));
+    await test.step('ping and TCP pass both ways', () => wire.result.forEach((r) => expect(r).toPass()));
+  },
+);

@@ -1,0 +1,35 @@
+import type { ProbeResult } from '../../../lib/traffic/probe';
+import { expect, test } from '../../../fixtures';
+
+/**
+ * vm1's port mirrored (what vm1 sends) to a collector on the underlay; vm2's port is not mirrored:
+ * - the collector receives vm1's packets to vm2 in GRE with the mirror's key;
+ * - nothing vm2 sends reaches the collector (the negative control: vm2 is not mirrored, and the
+ *   mirror takes only what vm1 sends, not what it receives);
+ * - ping and TCP pass both ways, mirror or not.
+ */
+test(
+  'port mirroring: what vm1 sends reaches the collector in GRE with the mirror key; vm2\'s traffic does not',
+  { tag: ['@regression', '@mirror'], annotation: [{ type: 'id', description: 'NV-MIRROR-001' }, { type: 'requires', description: 'mirror' }] },
+  async ({ deploy, send, watchWire }) => {
+    const lab = await deploy('topologies/mirror.yaml');
+    const [mirror] = lab.topology.mirrors;
+    const [vm1, vm2] = [lab.workloads.vm1.ports[0], lab.workloads.vm2.ports[0]];
+
+    const expected = {
+      kind: 'gre' as const,
+      flows: [{ label: 'vm1 -> vm2, mirrored', src: vm1.address, dst: vm2.address, srcMac: vm1.mac, dstMac: vm2.mac, id: mirror.key, atLeast: 6 }],
+      absent: [{ label: 'what vm2 sends, not mirrored', src: vm2.address, srcMac: vm2.mac }],
+    };
+    const wire = await watchWire(mirror.collector, expected, async () => {
+      const results: ProbeResult[] = [];
+      for (const [from, to] of [['vm1', 'vm2'], ['vm2', 'vm1']]) {
+        for (const flow of [{ kind: 'icmp' }, { kind: 'tcp', port: 5000 }, { kind: 'icmp' }] as const) results.push(await send(lab, from, to, flow));
+      }
+      return results;
+    }, ['ip', 'proto', '47']);
+
+    await test.step(`the collector ${mirror.collector} gets what vm1 sends in GRE key ${mirror.key}, nothing of vm2`, () => expect.soft(wire.wrong, wire.report).toEqual([]));
+    await test.step('ping and TCP pass both ways', () => wire.result.forEach((r) => expect(r).toPass()));
+  },
+);
