@@ -26,7 +26,8 @@ test('control: the sanity tier passes on an intact lab', async ({ lab }) => {
   const { done } = runScenarios(['--grep', '@sanity(\\s|$)'], lab.targetFile);
   const result = await done;
   expect(result.code, result.output).toBe(0);
-  expect(result.output).toMatch(/5 passed/);
+  expect(result.output).toMatch(/\d+ passed/);
+  expect(result.output).not.toMatch(/\d+ failed/);
   await expectNothingLeft(lab);
 });
 
