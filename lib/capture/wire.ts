@@ -104,21 +104,21 @@ export function checkWire(packets: readonly WirePacket[], expected: WireExpectat
     const right = ours.filter((p) => p.encap.kind === expected.kind && wireId(p.encap) === flow.id);
     const want = `${tunnel(expected.kind, flow.id)}`;
     for (const [seen, group] of groupBy(ours.filter((p) => !right.includes(p)), (p) => `${tunnel(p.encap.kind, wireId(p.encap))} between ${between(p)}`)) {
-      wrong.push(`${flow.label} (${flow.src} -> ${flow.dst}): ${group.length} packets in ${seen}, expected ${want}`);
+      wrong.push(`${flow.label} (${flow.src} -> ${flow.dst}): ${nPackets(group.length)} in ${seen}, expected ${want}`);
     }
     const atLeast = flow.atLeast ?? 1;
-    if (right.length < atLeast) wrong.push(`${flow.label} (${flow.src} -> ${flow.dst}): ${right.length} packets in ${want}, expected at least ${atLeast}`);
+    if (right.length < atLeast) wrong.push(`${flow.label} (${flow.src} -> ${flow.dst}): ${nPackets(right.length)} in ${want}, expected at least ${atLeast}`);
   }
   for (const absent of expected.absent ?? []) {
     const seen = tunnelled.filter((p) => matches(p, absent));
     seen.forEach((p) => explained.add(p));
     for (const [where, group] of groupBy(seen, (p) => `${tunnel(p.encap.kind, wireId(p.encap))} between ${between(p)}`)) {
-      wrong.push(`${absent.label}: ${group.length} packets in ${where}, expected none`);
+      wrong.push(`${absent.label}: ${nPackets(group.length)} in ${where}, expected none`);
     }
   }
   const others = tunnelled.filter((p) => p.encap.kind !== expected.kind && !explained.has(p));
   for (const [seen, group] of groupBy(others, (p) => `${p.encap.kind} between ${between(p)}`)) {
-    wrong.push(`other encapsulation on the wire: ${group.length} packets of ${seen}, expected only ${expected.kind}`);
+    wrong.push(`other encapsulation on the wire: ${nPackets(group.length)} of ${seen}, expected only ${expected.kind}`);
   }
 
   const rows = [...groupBy(tunnelled, (p) => `${tunnel(p.encap.kind, wireId(p.encap)).padEnd(18)} ${between(p).padEnd(48)} inner ${p.inner ? `${p.inner.src} -> ${p.inner.dst}` : '?'}`)];
@@ -132,6 +132,8 @@ export function checkWire(packets: readonly WirePacket[], expected: WireExpectat
   ].join('\n');
   return { wrong, report };
 }
+
+const nPackets = (n: number) => `${n} packet${n === 1 ? '' : 's'}`;
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
