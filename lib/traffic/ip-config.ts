@@ -6,8 +6,6 @@ export interface InterfaceConfig {
   /** IPv4 addresses as `address/prefix`. */
   addresses: string[];
   mtu: number;
-  /** Administratively up and with carrier (`LOWER_UP`). */
-  up: boolean;
 }
 
 export interface Route {
@@ -24,14 +22,13 @@ async function ipJson<T>(shell: Shell, argv: string[]): Promise<T> {
   return JSON.parse(result.stdout || '[]') as T;
 }
 
-type IpLink = { ifname: string; mtu: number; flags: string[]; addr_info?: Array<{ family: string; local: string; prefixlen: number }> };
+type IpLink = { ifname: string; mtu: number; addr_info?: Array<{ family: string; local: string; prefixlen: number }> };
 
 function toConfig(link: IpLink): InterfaceConfig {
   return {
     name: link.ifname,
     addresses: (link.addr_info ?? []).filter((a) => a.family === 'inet').map((a) => `${a.local}/${a.prefixlen}`),
     mtu: link.mtu,
-    up: link.flags.includes('UP') && link.flags.includes('LOWER_UP'),
   };
 }
 
