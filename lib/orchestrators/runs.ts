@@ -11,11 +11,11 @@ import { orchestratorFor } from './index';
 import { RunJournal, type RunHeader } from './journal';
 import type { Deployment, Orchestrator } from './types';
 
-/** Opens a target's driver for the length of `body`, and closes its SSH connections after. */
-async function withDriver<T>(targetFile: string, body: (driver: ReturnType<typeof orchestratorFor>) => Promise<T>): Promise<T> {
+/** Opens a target's driver (or the one a run used) for the length of `body`, and closes its SSH connections after. */
+async function withDriver<T>(targetFile: string, body: (driver: ReturnType<typeof orchestratorFor>) => Promise<T>, driverName?: string): Promise<T> {
   const hosts = new TargetHosts(await loadTarget(targetFile));
   try {
-    return await body(orchestratorFor(hosts.target, hosts));
+    return await body(orchestratorFor(hosts.target, hosts, driverName));
   } finally {
     await hosts.close();
   }
@@ -47,7 +47,7 @@ async function destroyJournal(journal: RunJournal, header: RunHeader): Promise<s
     const leftovers = await driver.sweep(journal.prefix);
     journal.remove();
     return leftovers;
-  });
+  }, header.orchestrator);
 }
 
 /** Recorded deployments of a topology file or a prefix; none is an error. */
@@ -93,7 +93,7 @@ export async function withKeptDeployment<T>(
   const topology = await loadTopology(header!.topology, { macSeed: journal.prefix });
   const hosts = new TargetHosts(await loadTarget(targetFile ?? header!.targetFile));
   try {
-    const driver = orchestratorFor(hosts.target, hosts);
+    const driver = orchestratorFor(hosts.target, hosts, header!.orchestrator);
     if (!driver.reattach) throw new NetvetError(`the ${driver.name} orchestrator cannot reattach to a kept deployment`, 'rebuild it inside a test instead');
     return await body({ deployment: await driver.reattach(topology, journal), driver, hosts });
   } finally {
