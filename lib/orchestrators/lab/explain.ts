@@ -8,7 +8,7 @@ import type { Deployment, Evidence, ExplainedFlow } from '../types';
 import { Names } from './names';
 import type { Northbound } from './northbound';
 import { parseTrace, type TraceOutcome } from './ovn-trace';
-import { hintsFor, learnedMac, relevantFlows } from './trace-lookups';
+import { hintsFor, learnedMac, relevantFlows, type NorthboundRows } from './trace-lookups';
 import { describeTrace } from './trace-words';
 
 /** Where a traced packet enters the logical network, and its Ethernet and IP header. */
@@ -50,12 +50,22 @@ function microflow(ingress: Ingress, flow: ExplainedFlow, reply: boolean): strin
  */
 export class Explainer {
   private readonly sb: string;
+  private readonly nb: NorthboundRows;
 
+  /** One explainer per explanation: it reads each northbound table once, then from memory. */
   constructor(
     private readonly target: Target,
-    private readonly nb: Northbound,
+    northbound: Northbound,
   ) {
     this.sb = target.ovn!.southbound;
+    const tables = new Map<string, ReturnType<Northbound['list']>>();
+    this.nb = {
+      list: (table, columns) => {
+        const key = `${table} ${columns.join(',')}`;
+        if (!tables.has(key)) tables.set(key, northbound.list(table, columns));
+        return tables.get(key)!;
+      },
+    };
   }
 
   async explain(deployment: Deployment, flow: ExplainedFlow): Promise<Evidence> {

@@ -3,6 +3,9 @@ import type { Northbound } from './northbound';
 import type { TraceHit } from './ovn-trace';
 import { ACL_STAGE, hintedStage, type Hints } from './trace-words';
 
+/** What the lookups read of the northbound DB (the explainer reads each table once per explanation). */
+export type NorthboundRows = Pick<Northbound, 'list'>;
+
 /** Rows of a southbound table as the asked columns: plain values as text, maps as objects. */
 async function sbRows(db: string, args: string[]): Promise<Array<Record<string, string | Record<string, string>>>> {
   const { stdout } = await run(['ovn-sbctl', `--db=${db}`, '--timeout=20', '--format=json', '--data=json', ...args], { timeoutMs: 25_000 });
@@ -23,7 +26,7 @@ export async function learnedMac(db: string, logicalPort: string, ip: string): P
 }
 
 /** NB rows in words, for the hint of a logical flow of this stage. */
-async function nbWords(nb: Northbound, stage: string): Promise<Map<string, string>> {
+async function nbWords(nb: NorthboundRows, stage: string): Promise<Map<string, string>> {
   const words = new Map<string, string>();
   if (ACL_STAGE.test(stage)) {
     const [acls, groups] = await Promise.all([nb.list('ACL', ['_uuid', 'direction', 'priority', 'match', 'action']), nb.list('Port_Group', ['name', 'acls'])]);
@@ -50,7 +53,7 @@ async function nbWords(nb: Northbound, stage: string): Promise<Map<string, strin
  * Names the northbound rows behind the flows a trace matched: ovn-northd marks each logical flow
  * made from an ACL, NAT rule, route or policy with `stage-hint`, the first 8 hex digits of that row.
  */
-export async function hintsFor(sb: string, nb: Northbound, hits: TraceHit[]): Promise<Hints> {
+export async function hintsFor(sb: string, nb: NorthboundRows, hits: TraceHit[]): Promise<Hints> {
   const stages = [...new Set(hits.filter((h) => h.uuid && hintedStage(h.stage)).map((h) => h.stage))];
   const hints = new Map<string, string>();
   await Promise.all(
