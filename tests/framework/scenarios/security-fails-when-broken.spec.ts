@@ -30,8 +30,13 @@ async function expectNothingLeft(lab: FrameworkLab): Promise<void> {
 /** Runs `scenario` beside the unrelated one, breaking the lab with `breakIt` meanwhile; returns the output. */
 async function brokenRun(lab: FrameworkLab, scenario: string, breakIt: () => Promise<void>): Promise<string> {
   const { done } = runScenarios([scenario, UNRELATED], lab.targetFile);
-  await breakIt();
+  // Should the break itself fail, the child still runs to its end and tears down what it built.
+  const failedToBreak = await breakIt().then(
+    () => undefined,
+    (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+  );
   const result = await done;
+  if (failedToBreak) throw failedToBreak;
   expect(result.code, result.output).not.toBe(0);
   expect(result.output, 'the broken scenario fails, the unrelated one passes').toMatch(/1 failed[\s\S]*1 passed/);
   expect(result.output).toContain(scenario.split('/').pop());
