@@ -125,13 +125,18 @@ export async function runMatrix(spec: MatrixSpec, endpoint: (name: string) => En
     options.concurrency ?? 16,
   );
   const wrong = cells.filter((c) => c.expected !== c.observed || c.note);
-  // One at a time: wrong cells are few, and each explanation reads the whole datapath.
-  for (const cell of options.explain ? wrong : []) {
-    try {
-      cell.evidence = await options.explain!(cell, endpoint(cell.from), endpoint(cell.to));
-    } catch (error) {
-      cell.evidence = { verdict: `not explained: ${error instanceof Error ? error.message : String(error)}`, details: [] };
-    }
+  // A few at a time: each explanation reads the whole datapath, and a broken network makes many wrong cells.
+  const explain = options.explain;
+  if (explain) {
+    await limited(
+      wrong.map((cell) => async () => {
+        cell.evidence = await explain(cell, endpoint(cell.from), endpoint(cell.to)).catch((error: unknown) => ({
+          verdict: `not explained: ${error instanceof Error ? error.message : String(error)}`,
+          details: [],
+        }));
+      }),
+      4,
+    );
   }
   return { cells, wrong, report: formatMatrix(spec, cells, wrong) };
 }
