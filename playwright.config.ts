@@ -30,5 +30,7 @@ export default defineConfig<object, TargetOptions>({
     { name: 'serial', testDir: 'tests/scenarios', grep: /@serial(\s|$)/, workers: 1 },
     // The same scenarios built through OpenStack (Keystone, Neutron) on the OpenStack lab (`lab up --name ostack --profile topologies/labs/openstack.yaml`).
     { name: 'openstack', testDir: 'tests/scenarios', grepInvert: /@serial(\s|$)/, use: { driver: 'openstack', lab: 'ostack' } },
+    // The upgrade tier: pre, run, post in order, against one target, alone.
+    { name: 'upgrade', testDir: 'tests/upgrade', workers: 1, timeout: 1_800_000 },
   ],
 });

@@ -5,6 +5,7 @@ import { registerExplain } from './explain';
 import { registerLab } from './lab';
 import { registerSetup } from './setup';
 import { registerTopology } from './topology';
+import { registerUpgrade } from './upgrade';
 
 /** The `netvet` command. Each subcommand lives in its own file and only parses options. */
 export async function main(argv: string[]): Promise<number> {
@@ -17,6 +18,7 @@ export async function main(argv: string[]): Promise<number> {
   registerCleanup(program);
   registerExplain(program);
   registerSetup(program);
+  registerUpgrade(program);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

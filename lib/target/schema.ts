@@ -98,6 +98,14 @@ export const targetSchema = z
       .strict()
       .optional()
       .describe('OpenStack in front of the SDN: the openstack driver (playwright --project openstack) builds topologies through its APIs'),
+    upgrade: z
+      .object({
+        command: z.string().min(1).describe('Shell command the runner runs to upgrade the target (NETVET_TARGET names this file); it must return once the upgrade is done'),
+        timeoutMinutes: z.number().int().min(1).default(120),
+      })
+      .strict()
+      .optional()
+      .describe('The upgrade procedure of `netvet upgrade run`; without it, a rolling restart of every chassis and control-plane member, one at a time, converting each OVSDB database to the installed schema'),
     capabilities: z.array(z.string()).default([]),
   })
   .strict();
