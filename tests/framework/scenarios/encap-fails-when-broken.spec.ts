@@ -43,14 +43,16 @@ test('control: encapsulation and mirror scenarios pass on an intact lab', async 
 
 test('VXLAN scenario fails, naming both kinds, when a chassis is put back on Geneve behind netvet\'s back', async ({ lab }) => {
   const { done } = runScenarios([...VXLAN, UNRELATED], lab.targetFile);
-  // Once ch2 announces VXLAN the scenario has switched it; put it back to Geneve under its feet.
-  await whenAppears(async () => ((await announced(lab, 'ch2')) === 'vxlan' ? true : undefined));
+  // The scenario switches first, then builds: once it builds, put ch2 back to Geneve under its feet.
+  await whenAppears(async () => ((await announced(lab, 'ch2')) === 'vxlan' && (await lab.nbctl('--bare', '--columns=name', 'list', 'Logical_Switch')).trim() ? true : undefined));
   await setEncap(lab, 'ch2', 'geneve');
   const result = await done;
   expect(result.code).not.toBe(0);
   expect(result.output).toMatch(/1 failed/);
   expect(result.output).toMatch(/1 passed/);
   expect(result.output).toMatch(/ch2 is set to geneve \(external_ids:ovn-encap-type\), not the vxlan netvet set/);
+  // ch1 has no tunnel type in common with ch2 any more: nothing of vm1 -> vm2 in VXLAN on the wire.
+  expect(result.output).toMatch(/vm1 -> vm2 \([\d. >-]+\): 0 packets in vxlan VNI \d+, expected at least 3/);
   await expectNothingLeft(lab);
 });
 
