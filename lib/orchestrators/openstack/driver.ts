@@ -1,13 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { namespaceShell } from '../../access';
 import type { Target } from '../../target/schema';
 import type { TargetHosts } from '../../target/hosts';
 import type { FloatingIp as TopologyFloatingIp, Router as TopologyRouter, Topology, Workload } from '../../topology';
 import { NetvetError } from '../../util/errors';
 import { run } from '../../util/exec';
 import type { RunJournal } from '../journal';
-import { plugWorkload, sweepWorkloads, unplugWorkload } from '../shared/workload';
+import { sweepWorkloads, unplugWorkload } from '../shared/workload';
 import type { SecurityGroupRuleSpec } from '../../topology/runtime-rules';
 import { resolveRuntimeRule } from '../../topology/runtime-rules';
 import type { DeployedWorkload, Deployment, NetworkSegment, Orchestrator } from '../types';
@@ -18,6 +16,7 @@ import { Neutron, type FloatingIp, type Network, type Port, type Router, type Se
 import { neutronSegment } from './segments';
 import { createExactGroup, neutronRule, sameRule } from './security-groups';
 import { maskSecrets, Session } from './session';
+import { createServer } from './servers';
 import { createTenant, type Tenant } from './tenants';
 
 /** What one deployment is in Neutron's ids, kept while the worker runs (FIP moves and rule changes need them). */
@@ -29,6 +28,8 @@ interface Built {
   /** `workload:index` -> port id. */
   ports: Map<string, string>;
   floatingIps: Map<string, string>;
+  /** The deployment's run journal: what is made later (a server on a dashboard-made network) is recorded there too. */
+  journal: RunJournal;
 }
 
 const STATUS_TIMEOUT_MS = 60_000;
@@ -95,7 +96,7 @@ export class OpenStackOrchestrator implements Orchestrator {
     const prefix = journal.prefix;
     const name = (n: string) => `${prefix}${n}`;
     const deployment: Deployment = { topology, prefix, workloads: {}, routers: {}, floatingIps: {} };
-    const b: Built = { tenants: new Map(), networks: new Map(), subnets: new Map(), groups: new Map(), ports: new Map(), floatingIps: new Map() };
+    const b: Built = { tenants: new Map(), networks: new Map(), subnets: new Map(), groups: new Map(), ports: new Map(), floatingIps: new Map(), journal };
     this.built.set(prefix, b);
 
     const domainId = await this.keystone.domainOf(await this.admin.projectId());
@@ -139,8 +140,8 @@ export class OpenStackOrchestrator implements Orchestrator {
     }
 
     for (const router of topology.routers) deployment.routers[router.name] = { name: router.name, externalAddress: await this.createRouter(b, router, name, journal) };
-    const placement = this.place(topology.workloads);
-    await Promise.all(topology.workloads.map(async (w) => (deployment.workloads[w.name] = await this.createServer(b, w, placement.get(w.name)!, prefix, journal))));
+    const placement = this.place(topology.workloads).hosts;
+    await Promise.all(topology.workloads.map(async (w) => (deployment.workloads[w.name] = await this.createServer(b, w, placement.get(w.name)!, prefix))));
     await this.waitForStatus('port', [...b.ports.values()], () => 'ACTIVE');
     for (const fip of topology.floatingIps) deployment.floatingIps[fip.name] = await this.createFloatingIp(b, deployment, fip, name, journal);
     await this.settle();
@@ -177,64 +178,72 @@ export class OpenStackOrchestrator implements Orchestrator {
   }
 
   /** Pinned workloads go where they are pinned; the others round-robin over the compute hosts. */
-  private place(workloads: Workload[]): Map<string, string> {
+  private place(workloads: Workload[]): { computes: string[]; hosts: Map<string, string> } {
     const computes = this.hosts.withRole('compute').filter((h) => h.integrationBridge).map((h) => h.name);
     if (!computes.length) throw new NetvetError(`target '${this.target.name}' has no compute host with an integration bridge`, 'add one to the target file (hosts[].integrationBridge)');
     let next = 0;
-    return new Map(workloads.map((w) => [w.name, w.host ?? computes[next++ % computes.length]]));
+    return { computes, hosts: new Map(workloads.map((w) => [w.name, w.host ?? computes[next++ % computes.length]])) };
   }
 
-  /** A "server": its Neutron ports, bound to a compute host, and the namespace on that host they plug into. */
-  private async createServer(b: Built, workload: Workload, hostName: string, prefix: string, journal: RunJournal): Promise<DeployedWorkload> {
+  /** A topology workload as a server with the planned addresses and MACs. */
+  private async createServer(b: Built, workload: Workload, host: string, prefix: string): Promise<DeployedWorkload> {
     const t = b.tenants.get(workload.tenant)!;
-    const host = this.hosts.get(hostName);
-    const ports: Port[] = [];
-    for (const p of workload.ports) {
-      const portName = `${prefix}${workload.name}-${p.index}`;
-      journal.record(`port ${portName}`, { neutron: 'port', projectId: t.projectId, name: portName } satisfies Undo);
-      // Made by the admin: binding:host_id is admin-only, and a shared network's addresses are its owner's to pick.
-      const port = await this.neutron.create<Port>('port', {
-        name: portName,
-        project_id: t.projectId,
-        network_id: b.networks.get(p.network),
-        fixed_ips: [{ subnet_id: b.subnets.get(p.subnet), ip_address: p.address }],
-        mac_address: p.mac,
-        device_owner: 'compute:netvet',
-        device_id: `${prefix}${workload.name}`,
-        'binding:host_id': hostName,
-        ...(p.portSecurity
-          ? { security_groups: p.securityGroups.map((g) => b.groups.get(g)), allowed_address_pairs: p.allowedAddressPairs.map((a) => ({ ip_address: a })) }
-          : { port_security_enabled: false, security_groups: [] }),
-      });
-      b.ports.set(`${workload.name}:${p.index}`, port.id);
-      ports.push(port);
-    }
-    const netns = `${this.target.workloads.namespacePrefix}${prefix}${workload.name}`;
-    const dir = `/run/netvet/workloads/${netns}`;
-    // os-vif names the tap after the port id, which also keeps it within Linux's 15 characters.
-    const specs = workload.ports.map((p, i) => ({ tap: `tap${ports[i].id.slice(0, 11)}`, iface: p.interface, mac: p.mac, address: p.address, prefixLength: p.prefixLength, logicalPort: ports[i].id, dhcp: p.dhcp }));
-    journal.record(`workload ${workload.name} on ${hostName}`, { workload: { host: hostName, netns, taps: specs.map((s) => s.tap), dir } } satisfies Undo);
-    const shell = this.hosts.shell(hostName);
-    const hostKey = await plugWorkload(shell, {
-      netns,
-      hostname: workload.name,
-      mtu: this.target.workloads.mtu,
-      forwarding: workload.forwarding,
-      ports: specs,
+    const deployed = await createServer(this.target, this.hosts, this.neutron, {
+      name: workload.name,
+      projectId: t.projectId,
+      host,
+      prefix,
+      ports: workload.ports.map((p) => ({
+        network: p.network,
+        iface: p.interface,
+        dhcp: p.dhcp,
+        fields: {
+          network_id: b.networks.get(p.network),
+          fixed_ips: [{ subnet_id: b.subnets.get(p.subnet), ip_address: p.address }],
+          mac_address: p.mac,
+          ...(p.portSecurity
+            ? { security_groups: p.securityGroups.map((g) => b.groups.get(g)), allowed_address_pairs: p.allowedAddressPairs.map((a) => ({ ip_address: a })) }
+            : { port_security_enabled: false, security_groups: [] }),
+        },
+      })),
       defaultGateway: workload.ports[0]?.gateway ?? null,
       routes: workload.routes,
-      runPrefix: prefix,
-      dir,
-      integrationBridge: host.integrationBridge ?? 'br-int',
-      authorizedKey: readFileSync(`${this.target.access.ssh.privateKey}.pub`, 'utf8'),
-    });
-    return {
-      name: workload.name,
-      host: hostName,
-      ports: workload.ports.map((p, i) => ({ network: p.network, address: p.address, mac: p.mac, interface: p.interface, id: ports[i].id })),
-      shell: namespaceShell(shell, netns),
-      hostKey,
-    };
+      forwarding: workload.forwarding,
+    }, b.journal);
+    deployed.ports.forEach((p, i) => b.ports.set(`${workload.name}:${i}`, p.id));
+    return deployed;
+  }
+
+  /**
+   * A server on a network the topology does not have (one a tenant made in the dashboard, say),
+   * owned by the tenant's project and removed with the deployment; reachable by `name` in probes.
+   */
+  async serverOn(deployment: Deployment, name: string, networkId: string, options: { tenant?: string; host?: string } = {}): Promise<DeployedWorkload> {
+    const b = this.builtOf(deployment);
+    const tenant = b.tenants.get(options.tenant ?? deployment.topology.tenants[0].name);
+    if (!tenant) throw new NetvetError(`deployment ${deployment.prefix} has no tenant '${options.tenant}'`, `use one of: ${[...b.tenants.keys()].join(', ')}`);
+    const network = await this.neutron.get<Network>('network', networkId);
+    const server = await createServer(this.target, this.hosts, this.neutron, {
+      name,
+      projectId: tenant.projectId,
+      host: options.host ?? this.place([]).computes[0],
+      prefix: deployment.prefix,
+      ports: [{ network: network.name, iface: 'eth0', dhcp: false, fields: { network_id: networkId } }],
+      defaultGateway: null,
+      routes: [],
+      forwarding: false,
+    }, b.journal);
+    await this.waitForStatus('port', server.ports.map((p) => p.id), () => 'ACTIVE');
+    await this.settle();
+    deployment.workloads[name] = server;
+    return server;
+  }
+
+  /** How a person logs in as one of the deployment's tenants (the dashboard): its user, password and project. */
+  tenantLogin(deployment: Deployment, tenant = deployment.topology.tenants[0].name): { username: string; password: string; project: string } {
+    const found = this.builtOf(deployment).tenants.get(tenant);
+    if (!found) throw new NetvetError(`deployment ${deployment.prefix} has no tenant '${tenant}'`, `use one of: ${deployment.topology.tenants.map((t) => t.name).join(', ')}`);
+    return found.login;
   }
 
   private async createFloatingIp(b: Built, deployment: Deployment, fip: TopologyFloatingIp, name: (n: string) => string, journal: RunJournal) {

@@ -11,6 +11,8 @@ export interface Tenant {
   name: string;
   projectId: string;
   neutron: Neutron;
+  /** How a person logs in as this tenant (the dashboard's login form); the password is masked in logs. */
+  login: { username: string; password: string; project: string };
 }
 
 /**
@@ -34,5 +36,5 @@ export async function createTenant(keystone: Keystone, credentials: Credentials,
     regionName: credentials.regionName,
     interface: credentials.interface,
   });
-  return { name, projectId: project.id, neutron: new Neutron(session) };
+  return { name, projectId: project.id, neutron: new Neutron(session), login: { username: name, password, project: name } };
 }

@@ -12,7 +12,7 @@ const FLOWS = 30;
  */
 test(
   'ECMP service chain: an instance going down moves its flows to the others',
-  { tag: ['@regression', '@ecmp'], annotation: [{ type: 'id', description: 'NV-ECMP-002' }] },
+  { tag: ['@regression', '@ecmp'], annotation: [{ type: 'id', description: 'NV-ECMP-002' }, { type: 'requires', description: 'service-chain' }] },
   async ({ deploy, orchestrator }) => {
     const lab = await deploy('topologies/service-chain.yaml');
     const chain = lab.topology.serviceChains[0];

@@ -9,7 +9,7 @@ import { expect, test } from '../../../fixtures';
  */
 test(
   'network policy: allow and deny by protocol and port, in both directions',
-  { tag: ['@sanity', '@regression', '@policy'], annotation: [{ type: 'id', description: 'NV-POL-001' }] },
+  { tag: ['@sanity', '@regression', '@policy'], annotation: [{ type: 'id', description: 'NV-POL-001' }, { type: 'requires', description: 'policy' }] },
   async ({ deploy, reachability }) => {
     const lab = await deploy('topologies/network-policy.yaml');
     const matrix = await reachability(lab, {

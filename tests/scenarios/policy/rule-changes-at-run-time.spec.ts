@@ -8,7 +8,7 @@ import { expect, test } from '../../../fixtures';
  */
 test(
   'network policy: rules flip between allow and deny at run time',
-  { tag: ['@regression', '@policy'], annotation: [{ type: 'id', description: 'NV-POL-002' }] },
+  { tag: ['@regression', '@policy'], annotation: [{ type: 'id', description: 'NV-POL-002' }, { type: 'requires', description: 'policy' }] },
   async ({ deploy, send, orchestrator }) => {
     const lab = await deploy('topologies/network-policy.yaml');
     const flow = async (from: string, to: string, port: number, verdict: 'allow' | 'deny') => {
