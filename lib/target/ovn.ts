@@ -170,3 +170,28 @@ export async function waitForChassisSync(target: Target, timeoutS = 60): Promise
   const result = await run(['ovn-nbctl', `--db=${ovnOf(target).northbound}`, `--timeout=${timeoutS}`, '--wait=hv', 'sync'], { allowFail: true, timeoutMs: (timeoutS + 5) * 1000 });
   return result.code === 0 ? { ok: true } : { ok: false, error: result.stderr.trim() || `exit ${result.code}` };
 }
+
+/**
+ * Where a router's gateway port is once it has settled: bound to the highest-priority chassis of
+ * its HA group, with every BFD session of that chassis up. Right after a router is built (or a
+ * gateway chassis returns) a lower-priority chassis may hold the port while BFD comes up; a
+ * fault injected then would measure that hand-over, not the fault.
+ */
+export async function settledGateway(hosts: TargetHosts, routerExternalAddress: string): Promise<string | undefined> {
+  const { target } = hosts;
+  const ports = await southboundRows(target, 'Port_Binding', ['mac', 'chassis', 'ha_chassis_group'], ['type=chassisredirect']);
+  const port = ports.find((p) => p.mac.split(/\s+/).some((a) => a.split('/')[0] === routerExternalAddress));
+  if (!port?.chassis || !port.ha_chassis_group) return undefined;
+  const [groups, members] = await Promise.all([
+    southboundRows(target, 'HA_Chassis_Group', ['_uuid', 'ha_chassis']),
+    southboundRows(target, 'HA_Chassis', ['_uuid', 'chassis', 'priority']),
+  ]);
+  const inGroup = new Set(groups.find((g) => g._uuid === port.ha_chassis_group)?.ha_chassis.split(/\s+/) ?? []);
+  const top = members.filter((m) => inGroup.has(m._uuid)).sort((a, b) => Number(b.priority) - Number(a.priority))[0];
+  if (top?.chassis !== port.chassis) return undefined;
+  const host = await activeGateway(hosts, routerExternalAddress);
+  if (!host) return undefined;
+  const bfd = await hosts.shell(host).exec(['ovs-vsctl', '--timeout=3', '--format=csv', '--no-headings', '--columns=bfd_status', 'find', 'interface', 'bfd:enable=true']);
+  const sessions = bfd.stdout.split('\n').filter(Boolean);
+  return bfd.code === 0 && sessions.length > 0 && sessions.every((s) => /\bstate=up\b/.test(s)) ? host : undefined;
+}

@@ -4,6 +4,7 @@ import type { TargetHosts } from '../target/hosts';
 import { NetvetError } from '../util/errors';
 import { endpointResolver } from './endpoints';
 import { TrafficMonitor, type MonitorKind, type MonitorPlacement } from './monitor';
+import { probeUntilOk } from './probe';
 
 /** Workloads echo lines on TCP 7 (lib/traffic/agents/responder.py). */
 const TCP_ECHO_PORT = 7;
@@ -12,6 +13,8 @@ export interface MonitorOptions {
   intervalMs?: number;
   port?: number;
   maxSeconds?: number;
+  /** A negative control: the path should answer nothing, so it is not required to answer first. */
+  negativeControl?: boolean;
 }
 
 /**
@@ -27,9 +30,15 @@ export function monitorEnds(deployment: Deployment, hosts: TargetHosts, from: st
   return { source: source.shell, address: destination.address, reflector: far?.shell };
 }
 
-/** Starts background traffic `from` -> `to` (names as in reachability matrices: vm1, fip1, runner, ext1). */
+/**
+ * Starts background traffic `from` -> `to` (names as in reachability matrices: vm1, fip1, runner,
+ * ext1) once the path answers a ping, so an outage it reports is one the fault caused, not a
+ * network still converging after the build.
+ */
 export async function monitorBetween(deployment: Deployment, hosts: TargetHosts, from: string, to: string, kind: MonitorKind, options: MonitorOptions = {}): Promise<TrafficMonitor> {
   const { source, address, reflector } = monitorEnds(deployment, hosts, from, to);
+  const baseline = options.negativeControl ? undefined : await probeUntilOk(source, { kind: 'icmp', address }, 15_000);
+  if (baseline && !baseline.ok) throw new NetvetError(`${from} -> ${to} does not answer before the fault (${baseline.error}), so no outage could be measured on it`, `check the path first: ${baseline.repro}`);
   return TrafficMonitor.start(
     source,
     { label: `${from} -> ${to} ${kind}`, kind, address, port: kind === 'tcp' ? (options.port ?? TCP_ECHO_PORT) : options.port, intervalMs: options.intervalMs, maxSeconds: options.maxSeconds },

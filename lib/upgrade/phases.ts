@@ -4,9 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { LocalShell } from '../access';
 import type { Deployment } from '../orchestrators';
 import { applyTopologyFile, destroyTopologies, withKeptDeployment } from '../orchestrators/runs';
+import { pollFor } from '../faults/cluster';
 import { describeHealth, waitForHealth } from '../target/health';
 import { TargetHosts } from '../target/hosts';
 import { loadTarget } from '../target/load';
+import { settledGateway } from '../target/ovn';
 import type { Target } from '../target/schema';
 import { endpointResolver } from '../traffic/endpoints';
 import { TrafficMonitor, type MonitorKind, type MonitorReport } from '../traffic/monitor';
@@ -110,6 +112,10 @@ export async function upgradePre(options: PhaseOptions): Promise<UpgradeState> {
       // Found again through the driver, as post will: its shells live as long as this phase.
       return await withKeptDeployment({ prefix: built.prefix }, options.targetFile, async ({ deployment, hosts: own }) => {
         try {
+          const router = deployment.routers.r1?.externalAddress;
+          if (router && !(await pollFor(() => settledGateway(own, router), 20_000))) {
+            throw new NetvetError(`the gateway port of r1 (${router}) does not settle on its first gateway chassis`, 'check BFD between the gateway chassis (ovs-vsctl list interface, bfd_status)');
+          }
           const failed = (await workloadChecks(deployment, own)).filter((c) => !c.ok);
           if (failed.length) throw new NetvetError(`the workloads do not work before the upgrade: ${failed.map((c) => `${c.name} ${c.detail}`).join('; ')}`, 'fix the target first: the upgrade tier compares after with before');
           for (const m of monitorsFor(own.target)) {

@@ -141,7 +141,9 @@ export class LabOrchestrator implements Orchestrator {
       ['lsp-add', ls, `${lrp}-rp`],
       ['lsp-set-type', `${lrp}-rp`, 'router'],
       ['lsp-set-addresses', `${lrp}-rp`, 'router'],
-      ['lsp-set-options', `${lrp}-rp`, `router-port=${lrp}`],
+      // nat-addresses=router (as Neutron sets it): the chassis that takes the gateway port announces
+      // the router and NAT addresses (GARP), so the external network follows a gateway failover.
+      ['lsp-set-options', `${lrp}-rp`, `router-port=${lrp}`, 'nat-addresses=router'],
       ['lr-route-add', lr, '0.0.0.0/0', external.gateway],
       ...(snat ? router.interfaces.map((i) => ['lr-nat-add', lr, 'snat', address, i.cidr]) : []),
     ]);

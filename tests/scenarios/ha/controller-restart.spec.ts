@@ -19,7 +19,7 @@ test(
     const chassis = lab.workloads.vm1.host;
     expect(lab.workloads.vm2.host, 'vm1 and vm2 run on different chassis').not.toBe(chassis);
     const traffic = await Promise.all([monitor(lab, 'vm1', 'vm2', 'icmp'), monitor(lab, 'vm1', 'vm2', 'udp'), monitor(lab, 'vm1', 'vm2', 'tcp')]);
-    const unbound = await monitor(lab, 'vm1', 'fip2', 'icmp');
+    const unbound = await monitor(lab, 'vm1', 'fip2', 'icmp', { negativeControl: true });
 
     await test.step(`restart ovn-controller on ${chassis}`, async () => {
       const { downMs } = await faults.restart(chassis, 'ovn-controller');

@@ -1,5 +1,5 @@
 import { pollFor } from '../../../lib/faults/cluster';
-import { activeGateway } from '../../../lib/target/ovn';
+import { activeGateway, settledGateway } from '../../../lib/target/ovn';
 import { outageBelow } from '../../../lib/traffic/monitor-expect';
 import { expect, test } from '../../../fixtures';
 
@@ -17,12 +17,12 @@ test(
   async ({ deploy, faults, monitor, hosts, send }, testInfo) => {
     const lab = await deploy('topologies/ha.yaml');
     const router = lab.routers.r1.externalAddress!;
-    const primary = await activeGateway(hosts, router);
-    expect(primary, `the gateway port of r1 (${router}) is bound to no chassis`).toBeDefined();
+    const primary = await pollFor(() => settledGateway(hosts, router), 20_000);
+    expect(primary, `the gateway port of r1 (${router}) does not settle on its first gateway chassis`).toBeDefined();
     const uplinks = hosts.get(primary!).data?.uplinks ?? [];
     expect(uplinks.length, `the target names no uplinks of ${primary}`).toBeGreaterThan(0);
     const traffic = await Promise.all([monitor(lab, 'runner', 'fip1', 'icmp'), monitor(lab, 'vm2', 'ext1', 'icmp')]);
-    const unbound = await monitor(lab, 'runner', 'fip2', 'icmp');
+    const unbound = await monitor(lab, 'runner', 'fip2', 'icmp', { negativeControl: true });
 
     const cut = await Promise.all(uplinks.map((link) => faults.linkDown(primary!, link)));
     await test.step(`the gateway port moves off ${primary}`, async () => {

@@ -1,3 +1,5 @@
+import { pollFor } from '../../../lib/faults/cluster';
+import { settledGateway } from '../../../lib/target/ovn';
 import { noLoss } from '../../../lib/traffic/monitor-expect';
 import { expect, test } from '../../../fixtures';
 
@@ -13,8 +15,12 @@ import { expect, test } from '../../../fixtures';
 test(
   'SB all down: existing flows keep forwarding, new configuration applies once it is back',
   { tag: ['@ha', '@serial', '@fip'], annotation: [{ type: 'id', description: 'NV-HA-003' }, { type: 'requires', description: 'ha:sb-cluster' }, { type: 'requires', description: 'fip' }, { type: 'requires', description: 'ssh:hosts' }] },
-  async ({ deploy, faults, monitor, send, orchestrator }, testInfo) => {
+  async ({ deploy, faults, monitor, send, orchestrator, hosts }, testInfo) => {
     const lab = await deploy('topologies/ha.yaml');
+    await test.step('the gateway port settles before the southbound DB goes down', async () => {
+      const router = lab.routers.r1.externalAddress!;
+      expect(await pollFor(() => settledGateway(hosts, router), 20_000), `the gateway port of r1 (${router}) does not settle on its first gateway chassis`).toBeDefined();
+    });
     const traffic = await Promise.all([monitor(lab, 'vm1', 'vm2', 'icmp'), monitor(lab, 'vm1', 'vm2', 'tcp'), monitor(lab, 'runner', 'fip1', 'udp')]);
 
     const down = await faults.killCluster('southbound');

@@ -1,4 +1,5 @@
-import { waitForNewLeader, waitForRejoin } from '../../../lib/faults/cluster';
+import { pollFor, waitForNewLeader, waitForRejoin } from '../../../lib/faults/cluster';
+import { settledGateway } from '../../../lib/target/ovn';
 import { noLoss } from '../../../lib/traffic/monitor-expect';
 import { expect, test } from '../../../fixtures';
 
@@ -14,6 +15,10 @@ test(
   { tag: ['@ha', '@serial', '@fip'], annotation: [{ type: 'id', description: 'NV-HA-002' }, { type: 'requires', description: 'ha:sb-cluster' }, { type: 'requires', description: 'fip' }, { type: 'requires', description: 'ssh:hosts' }] },
   async ({ deploy, faults, monitor, hosts, send, orchestrator }, testInfo) => {
     const lab = await deploy('topologies/ha.yaml');
+    await test.step('the gateway port settles before the fault', async () => {
+      const router = lab.routers.r1.externalAddress!;
+      expect(await pollFor(() => settledGateway(hosts, router), 20_000), `the gateway port of r1 (${router}) does not settle on its first gateway chassis`).toBeDefined();
+    });
     const traffic = await Promise.all([monitor(lab, 'vm1', 'vm2', 'icmp'), monitor(lab, 'vm1', 'vm2', 'tcp'), monitor(lab, 'runner', 'fip1', 'udp')]);
 
     const killed = await faults.killRaftLeader('southbound');
