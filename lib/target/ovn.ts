@@ -173,7 +173,7 @@ export async function waitForChassisSync(target: Target, timeoutS = 60): Promise
 
 /**
  * Where a router's gateway port is once it has settled: bound to the highest-priority chassis of
- * its HA group, with every BFD session of that chassis up. Right after a router is built (or a
+ * its HA group, with every BFD session of that chassis up (when the group has more than one). Right after a router is built (or a
  * gateway chassis returns) a lower-priority chassis may hold the port while BFD comes up; a
  * fault injected then would measure that hand-over, not the fault.
  */
@@ -190,7 +190,8 @@ export async function settledGateway(hosts: TargetHosts, routerExternalAddress: 
   const top = members.filter((m) => inGroup.has(m._uuid)).sort((a, b) => Number(b.priority) - Number(a.priority))[0];
   if (top?.chassis !== port.chassis) return undefined;
   const host = await activeGateway(hosts, routerExternalAddress);
-  if (!host) return undefined;
+  // A single gateway chassis runs no BFD: nothing to wait for.
+  if (!host || inGroup.size < 2) return host;
   const bfd = await hosts.shell(host).exec(['ovs-vsctl', '--timeout=3', '--format=csv', '--no-headings', '--columns=bfd_status', 'find', 'interface', 'bfd:enable=true']);
   const sessions = bfd.stdout.split('\n').filter(Boolean);
   return bfd.code === 0 && sessions.length > 0 && sessions.every((s) => /\bstate=up\b/.test(s)) ? host : undefined;

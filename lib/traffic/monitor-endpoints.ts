@@ -19,15 +19,15 @@ export interface MonitorOptions {
 
 /**
  * The shells a monitor between two named endpoints needs: the source, and for UDP the far end
- * (a floating IP's far end is the workload behind it), where the reflector runs.
+ * where the reflector runs (`far`: the destination itself, or the workload behind a floating IP).
  */
-export function monitorEnds(deployment: Deployment, hosts: TargetHosts, from: string, to: string): { source: Shell; address: string; reflector?: Shell } {
+export function monitorEnds(deployment: Deployment, hosts: TargetHosts, from: string, to: string): { source: Shell; address: string; far?: string; reflector?: Shell } {
   const endpoint = endpointResolver(deployment, hosts);
   const source = endpoint(from);
   if (!source.shell) throw new NetvetError(`'${from}' cannot send monitor traffic`, 'start monitors from a workload, a target host or the runner');
   const destination = endpoint(to);
-  const far = destination.shell ? destination : destination.answersAs ? endpoint(destination.answersAs) : undefined;
-  return { source: source.shell, address: destination.address, reflector: far?.shell };
+  const far = destination.shell ? to : destination.answersAs;
+  return { source: source.shell, address: destination.address, far, reflector: far ? endpoint(far).shell : undefined };
 }
 
 /**
@@ -46,8 +46,14 @@ export async function monitorBetween(deployment: Deployment, hosts: TargetHosts,
   );
 }
 
-/** A monitor started earlier (another process), found again by its endpoint names and placement. */
-export function reattachMonitor(deployment: Deployment, hosts: TargetHosts, from: string, to: string, placement: MonitorPlacement): TrafficMonitor {
-  const { source, reflector } = monitorEnds(deployment, hosts, from, to);
-  return TrafficMonitor.attach(source, placement, placement.reflectorDir ? reflector : undefined);
+/**
+ * A monitor started earlier (another process), found again by its source and the far end its
+ * reflector runs on, both by name: the far end is not looked up through the destination again,
+ * since whatever the monitor watched (a floating IP binding, say) may have changed meanwhile.
+ */
+export function reattachMonitor(deployment: Deployment, hosts: TargetHosts, from: string, far: string | undefined, placement: MonitorPlacement): TrafficMonitor {
+  const endpoint = endpointResolver(deployment, hosts);
+  const source = endpoint(from).shell;
+  if (!source) throw new NetvetError(`'${from}' cannot run a monitor`, 'the state file names another source than the one that started it');
+  return TrafficMonitor.attach(source, placement, placement.reflectorDir && far ? endpoint(far).shell : undefined);
 }

@@ -12,7 +12,7 @@ import { settledGateway } from '../target/ovn';
 import type { Target } from '../target/schema';
 import { endpointResolver } from '../traffic/endpoints';
 import { TrafficMonitor, type MonitorKind, type MonitorReport } from '../traffic/monitor';
-import { monitorBetween, reattachMonitor } from '../traffic/monitor-endpoints';
+import { monitorBetween, monitorEnds, reattachMonitor } from '../traffic/monitor-endpoints';
 import { summarize, violations } from '../traffic/monitor-expect';
 import { probe, probeUntilOk, type ProbeKind } from '../traffic/probe';
 import { NetvetError } from '../util/errors';
@@ -120,7 +120,7 @@ export async function upgradePre(options: PhaseOptions): Promise<UpgradeState> {
           if (failed.length) throw new NetvetError(`the workloads do not work before the upgrade: ${failed.map((c) => `${c.name} ${c.detail}`).join('; ')}`, 'fix the target first: the upgrade tier compares after with before');
           for (const m of monitorsFor(own.target)) {
             const monitor = await monitorBetween(deployment, own, m.from, m.to, m.kind, { intervalMs: 50, maxSeconds: 4 * 3600 });
-            started.push({ ...m, placement: monitor.placement });
+            started.push({ ...m, far: monitorEnds(deployment, own, m.from, m.to).far, placement: monitor.placement });
             log(`pre: traffic ${monitor.label} every 50 ms`);
           }
           const state: UpgradeState = { version: 1, targetFile: options.targetFile, topology: UPGRADE_TOPOLOGY, prefix: deployment.prefix, startedAt: new Date().toISOString(), monitors: started };
@@ -128,7 +128,7 @@ export async function upgradePre(options: PhaseOptions): Promise<UpgradeState> {
           log(`pre: state in ${stateFile}`);
           return state;
         } catch (error) {
-          for (const m of started) await reattachMonitor(deployment, own, m.from, m.to, m.placement).stop().catch(() => undefined);
+          for (const m of started) await reattachMonitor(deployment, own, m.from, m.far, m.placement).stop().catch(() => undefined);
           throw error;
         }
       });
@@ -203,7 +203,7 @@ export async function upgradePost(options: PhaseOptions): Promise<PostResult> {
       for (const m of state.monitors) {
         stopped.add(m);
         try {
-          const report = await reattachMonitor(deployment, hosts, m.from, m.to, m.placement).stop();
+          const report = await reattachMonitor(deployment, hosts, m.from, m.far, m.placement).stop();
           traffic.push(report);
           log(`post: ${summarize(report)}`);
           problems.push(...violations(report, { recovers: true }).map((v) => `${report.label}: ${v}`));

@@ -17,7 +17,8 @@ export interface UpgradeState {
   /** The kept deployment (its run journal is `<prefix>.jsonl`). */
   prefix: string;
   startedAt: string;
-  monitors: Array<{ from: string; to: string; kind: MonitorKind; placement: MonitorPlacement }>;
+  /** `far`: the endpoint whose shell runs a UDP monitor's reflector. */
+  monitors: Array<{ from: string; to: string; far?: string; kind: MonitorKind; placement: MonitorPlacement }>;
   upgrade?: { procedure: string; startedAt: string; finishedAt: string; steps: UpgradeStep[] };
 }
 
