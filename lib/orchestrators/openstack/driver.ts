@@ -239,6 +239,13 @@ export class OpenStackOrchestrator implements Orchestrator {
     return server;
   }
 
+  /** Neutron as one of the deployment's tenants sees it (its own project only). */
+  tenantNeutron(deployment: Deployment, tenant = deployment.topology.tenants[0].name): Neutron {
+    const found = this.builtOf(deployment).tenants.get(tenant);
+    if (!found) throw new NetvetError(`deployment ${deployment.prefix} has no tenant '${tenant}'`, `use one of: ${deployment.topology.tenants.map((t) => t.name).join(', ')}`);
+    return found.neutron;
+  }
+
   /** How a person logs in as one of the deployment's tenants (the dashboard): its user, password and project. */
   tenantLogin(deployment: Deployment, tenant = deployment.topology.tenants[0].name): { username: string; password: string; project: string } {
     const found = this.builtOf(deployment).tenants.get(tenant);

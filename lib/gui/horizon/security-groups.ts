@@ -1,0 +1,40 @@
+import { HorizonPage, selectOptionContaining } from './page';
+
+export interface RuleForm {
+  direction: 'ingress' | 'egress';
+  protocol: 'tcp' | 'udp';
+  port: number;
+  /** A remote security group (by name) or a CIDR. */
+  remote: { group: string } | { cidr: string };
+}
+
+/** Project > Network > Security Groups: a group's Manage Rules page and its Add Rule form. */
+export class SecurityGroupsPage extends HorizonPage {
+  async open(): Promise<void> {
+    await this.visit('/project/security_groups/');
+  }
+
+  async addRule(group: string, rule: RuleForm): Promise<string> {
+    await this.open();
+    await this.page.getByRole('row').filter({ has: this.page.getByRole('cell', { name: group, exact: true }) }).getByRole('link', { name: 'Manage Rules' }).click();
+    await this.page.getByRole('link', { name: 'Add Rule' }).click();
+    const modal = this.modal;
+    await modal.locator('#id_rule_menu').selectOption(rule.protocol);
+    await modal.locator('#id_direction').selectOption(rule.direction);
+    await modal.locator('#id_port_or_range').selectOption('port');
+    await modal.locator('#id_port').fill(String(rule.port));
+    if ('group' in rule.remote) {
+      await modal.locator('#id_remote').selectOption('sg');
+      await selectOptionContaining(modal.locator('#id_security_group'), rule.remote.group, 'the Add Rule form');
+    } else {
+      await modal.locator('#id_remote').selectOption('cidr');
+      await modal.locator('#id_cidr').fill(rule.remote.cidr);
+    }
+    return this.submitModal();
+  }
+
+  async names(): Promise<string[]> {
+    await this.open();
+    return this.tableNames();
+  }
+}
