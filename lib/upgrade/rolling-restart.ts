@@ -13,6 +13,9 @@ const INSTALLED_SCHEMA = {
   vswitch: '/usr/share/openvswitch/vswitch.ovsschema',
 } as const;
 
+/** Where the OVS package installs the script `ovs-ctl restart` saves the OpenFlow tables with. */
+const OVS_SAVE = '/usr/share/openvswitch/scripts/ovs-save';
+
 export interface UpgradeStep {
   step: string;
   ms: number;
@@ -104,10 +107,11 @@ export class RollingRestart {
   }
 
   /**
-   * One chassis as `ovs-ctl restart` and an ovn-controller restart do it: ovs-vswitchd and the
-   * local ovsdb-server stopped, the Open vSwitch database converted offline (`ovsdb-tool
-   * convert`), both started again, then ovn-controller restarted; done when every chassis has
-   * installed the current flows again.
+   * One chassis as `ovs-ctl restart` and an ovn-controller restart do it: the OpenFlow tables
+   * saved (`ovs-save`), ovs-vswitchd and the local ovsdb-server stopped, the Open vSwitch database
+   * converted offline (`ovsdb-tool convert`), both started again with flow-restore-wait so the
+   * saved tables are back before the switch forwards, then ovn-controller restarted; done when
+   * every chassis has installed the current flows again.
    */
   private async chassis(host: string): Promise<string> {
     const shell = this.hosts.shell(host);
@@ -117,6 +121,7 @@ export class RollingRestart {
     const [serverRun, vswitchdRun] = [await server.require(), await vswitchd.require()];
     const database = serverRun.argv.find((arg, i) => i > 0 && !arg.startsWith('-') && arg.endsWith('.db'));
     if (!database) throw new NetvetError(`cannot tell the database file of ovsdb-server on ${host} from its command line`, 'give ovsdb-server its database file as an argument');
+    const restore = await must(shell, ['sh', '-c', `f=$(mktemp /tmp/netvet-flows.XXXXXX) && ${OVS_SAVE} save-flows $(ovs-vsctl list-br) > "$f" && echo "$f"`], 'saving the OpenFlow tables');
     for (const [daemon, run] of [[vswitchd, vswitchdRun], [server, serverRun]] as const) {
       await daemon.signal(run.pid, 'TERM');
       await daemon.waitGone(run.pid);
@@ -129,11 +134,14 @@ export class RollingRestart {
     } finally {
       // Back up even when the conversion failed: a chassis is never left without its switch.
       await server.start(serverRun);
+      await must(shell, ['ovs-vsctl', '--no-wait', 'set', 'open_vswitch', '.', 'other_config:flow-restore-wait=true'], 'holding the switch until its flows are back');
       await vswitchd.start(vswitchdRun);
+      await must(shell, ['sh', '-c', 'sh "$1"; s=$?; rm -f "$1"; exit $s', 'sh', restore], 'restoring the OpenFlow tables');
+      await must(shell, ['ovs-vsctl', '--if-exists', 'remove', 'open_vswitch', '.', 'other_config', 'flow-restore-wait'], 'releasing the switch');
     }
     await this.restart(controller);
     const synced = await waitForChassisSync(this.hosts.target, 120);
     if (!synced.ok) throw new NetvetError(`chassis ${host} did not install the current flows after its restart: ${synced.error}`, `look at ovn-controller.log on ${host}`);
-    return `Open_vSwitch ${before} -> ${after} (${database})`;
+    return `Open_vSwitch ${before} -> ${after} (${database}), OpenFlow tables saved and restored`;
   }
 }
