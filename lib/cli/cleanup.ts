@@ -11,6 +11,11 @@ export function registerCleanup(program: Command): void {
     .action(async (opts: { all?: boolean; dryRun?: boolean }) => {
       const items = await cleanupRuns(opts);
       for (const item of items) {
+        if (item.error) {
+          console.error(`could not remove ${item.prefix} (${item.reason}): ${item.error}`);
+          process.exitCode = 1;
+          continue;
+        }
         console.log(`${opts.dryRun ? 'would remove' : 'removed'} ${item.prefix} (${item.reason})`);
         for (const leftover of item.leftovers) console.log(`  swept ${leftover}`);
       }

@@ -103,5 +103,8 @@ export async function buildNetwork(plan: LabPlan, journal: Journal): Promise<voi
     await ipBatch(plan.fabricNetns, [`link set ${fabricEnd} master ${segment} up`]);
     await ipBatch(undefined, addressLines(address, link));
     await run(['ethtool', '-K', link, 'tx', 'off']);
+    // The runner is the external network's gateway address, never a router: on a machine that
+    // forwards (a Docker host), nothing a workload sends may leave through the root namespace.
+    await run(['sysctl', '-qw', `net.ipv4.conf.${link}.forwarding=0`]);
   }
 }

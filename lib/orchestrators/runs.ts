@@ -5,7 +5,7 @@ import { TargetHosts } from '../target/hosts';
 import { loadTarget } from '../target/load';
 import type { Topology } from '../topology';
 import { loadTopology } from '../topology';
-import { NetvetError } from '../util/errors';
+import { describeError, NetvetError } from '../util/errors';
 import { isAlive } from '../util/processes';
 import { orchestratorFor } from './index';
 import { RunJournal, type RunHeader } from './journal';
@@ -27,16 +27,21 @@ export async function applyTopologyFile(file: string, targetFile: string): Promi
   const topology = await loadTopology(file, { macSeed: prefix });
   return withDriver(targetFile, async (driver) => {
     const journal = RunJournal.create(prefix, { targetFile, orchestrator: driver.name, topology: resolve(file) });
-    journal.keep();
+    let deployment: Deployment;
     try {
-      return { deployment: await driver.apply(topology, journal), topology };
+      deployment = await driver.apply(topology, journal);
     } catch (error) {
-      // Nothing half-built stays behind a failed apply.
-      await driver.undo(journal).catch(() => undefined);
-      await driver.sweep(prefix).catch(() => undefined);
-      journal.remove();
+      // Nothing half-built stays behind a failed apply; if removing fails too, the journal stays for `netvet cleanup`.
+      const removed = await driver
+        .undo(journal)
+        .then(() => driver.sweep(prefix))
+        .then(() => true, () => false);
+      if (removed) journal.remove();
       throw error;
     }
+    // Kept only once built: an apply killed halfway is an ordinary dead run for `netvet cleanup`.
+    journal.keep();
+    return { deployment, topology };
   });
 }
 
@@ -105,6 +110,8 @@ export interface CleanupItem {
   prefix: string;
   reason: string;
   leftovers: string[];
+  /** Why it could not be removed (an unreachable target, say); its journal stays for the next try. */
+  error?: string;
 }
 
 /**
@@ -127,7 +134,15 @@ export async function cleanupRuns(options: { all?: boolean; dryRun?: boolean }):
       items.push({ prefix: journal.prefix, reason: `${reason}; its target ${header.targetFile} no longer exists`, leftovers: [] });
       continue;
     }
-    items.push({ prefix: journal.prefix, reason, leftovers: options.dryRun ? [] : await destroyJournal(journal, header) });
+    if (options.dryRun) {
+      items.push({ prefix: journal.prefix, reason, leftovers: [] });
+      continue;
+    }
+    try {
+      items.push({ prefix: journal.prefix, reason, leftovers: await destroyJournal(journal, header) });
+    } catch (error) {
+      items.push({ prefix: journal.prefix, reason, leftovers: [], error: describeError(error) });
+    }
   }
   return items;
 }

@@ -1,21 +1,40 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NetvetError } from './errors';
 import { isAlive } from './processes';
 
-function tryLock(file: string): number | undefined {
+function holderOf(file: string): number | undefined {
   try {
-    const fd = openSync(file, 'wx');
-    writeSync(fd, String(process.pid));
-    closeSync(fd);
-    return undefined;
+    return Number.parseInt(readFileSync(file, 'utf8'), 10);
   } catch {
-    const holder = Number.parseInt(readFileSync(file, 'utf8') || '0', 10);
-    if (holder && holder !== process.pid && isAlive(holder)) return holder;
-    // Left by a process that died: take it over.
-    rmSync(file, { force: true });
-    return tryLock(file);
+    return undefined;
+  }
+}
+
+/**
+ * Takes the lock by hard-linking a file that already holds our PID: the lock file appears with its
+ * content in one step, so nobody ever reads an empty one. Returns the live holder's PID when busy.
+ */
+function tryLock(file: string): number | undefined {
+  const mine = `${file}.${process.pid}`;
+  writeFileSync(mine, String(process.pid));
+  try {
+    for (;;) {
+      try {
+        linkSync(mine, file);
+        return undefined;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      const holder = holderOf(file);
+      if (holder === undefined) continue;
+      if (isAlive(holder)) return holder;
+      // Left by a process that died: take it over, unless someone else just did.
+      if (holderOf(file) === holder) rmSync(file, { force: true });
+    }
+  } finally {
+    rmSync(mine, { force: true });
   }
 }
 
