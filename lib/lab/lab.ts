@@ -41,11 +41,10 @@ async function claimAddressRange(profile: LabProfile, journal: Journal): Promise
   const candidates = profile.addressRange === 'auto' ? Array.from({ length: 16 }, (_, i) => `10.${240 + i}.0.0/16`) : [profile.addressRange];
   for (const range of candidates.filter(free)) {
     // Adding the fence is also the claim: a second lab racing for the same range gets EEXIST.
+    // Journaled first, so a kill right after the add leaks nothing; teardown spares a range another lab holds.
+    journal.record({ kind: 'route', destination: range });
     const added = await run(['ip', 'route', 'add', 'unreachable', range], { allowFail: true });
-    if (added.code === 0) {
-      journal.record({ kind: 'route', destination: range });
-      return range;
-    }
+    if (added.code === 0) return range;
   }
   throw new NetvetError(
     profile.addressRange === 'auto' ? 'every /16 in 10.240.0.0/12 is already routed on this machine' : `${profile.addressRange} is already routed on this machine`,
@@ -143,10 +142,17 @@ async function teardown(name: string): Promise<void> {
   await terminate((await Promise.all(namespaces.map(pidsInNetns))).flat(), 500);
   await Promise.all(namespaces.map((ns) => run(['ip', 'netns', 'del', ns], { allowFail: true })));
 
+  const heldByOthers = await rangesOfOtherLabs(name);
   for (const entry of entries) {
     if (entry.kind === 'link') await run(['ip', 'link', 'del', entry.name], { allowFail: true });
-    if (entry.kind === 'route') await run(['ip', 'route', 'del', 'unreachable', entry.destination], { allowFail: true });
+    if (entry.kind === 'route' && !heldByOthers.has(entry.destination)) {
+      await run(['ip', 'route', 'del', 'unreachable', entry.destination], { allowFail: true });
+    }
   }
+  // Files of workloads that died with the lab (kept or killed deployments).
+  await Promise.all(
+    (await readdir('/run/netvet/workloads').catch(() => [])).filter((d) => d.startsWith(`nv-${name}-`)).map((d) => rm(join('/run/netvet/workloads', d), { recursive: true, force: true })),
+  );
   await rm(dir, { recursive: true, force: true });
 }
 
@@ -176,9 +182,10 @@ export async function labStatus(name: string): Promise<LabStatus> {
   return { name, running: health.healthy, targetFile: plan.targetFile, range: plan.range, health };
 }
 
-/** Names of labs that have state on this machine. */
-export async function knownLabs(): Promise<string[]> {
+/** Address ranges claimed by the other labs on this machine (from their saved plans). */
+async function rangesOfOtherLabs(name: string): Promise<Set<string>> {
   const root = join(stateRoot(), 'labs');
-  if (!existsSync(root)) return [];
-  return (await readdir(root, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
+  const others = (await readdir(root, { withFileTypes: true }).catch(() => [])).filter((d) => d.isDirectory() && d.name !== name);
+  const plans = await Promise.all(others.map((d) => savedPlan(d.name).catch(() => undefined)));
+  return new Set(plans.flatMap((plan) => (plan ? [plan.range] : [])));
 }

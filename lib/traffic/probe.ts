@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { quoteArgv, type Shell } from '../access';
 
@@ -59,5 +60,7 @@ export async function probeUntilOk(from: Shell, target: ProbeTarget, withinMs: n
   for (;;) {
     const result = await probe(from, target);
     if (result.ok || Date.now() >= deadline) return result;
+    // A refusal comes back at once: pause so sixteen cells do not spin SSH channels flat out.
+    if (result.ms < 200) await sleep(100);
   }
 }

@@ -57,17 +57,24 @@ servers = [Tcp(("0.0.0.0", p), TcpEcho) for p in config["tcp"]]
 servers += [Udp(("0.0.0.0", p), UdpEcho) for p in config["udp"]]
 servers += [HttpServer(("0.0.0.0", p), Http) for p in config["http"]]
 
-# Bound before detaching, so the caller knows the ports are open when this command returns.
+# Bound before detaching, and the PID file written before this command returns, so the caller
+# knows the ports are open and can always stop the daemon by its PID.
+ready_read, ready_write = os.pipe()
 if os.fork():
+    os.close(ready_write)
+    os.read(ready_read, 1)
     os._exit(0)
+os.close(ready_read)
 os.setsid()
 if os.fork():
     os._exit(0)
+with open(config["pidfile"], "w") as f:
+    f.write(str(os.getpid()))
+os.write(ready_write, b"1")
+os.close(ready_write)
 devnull = os.open(os.devnull, os.O_RDWR)
 for fd in (0, 1, 2):
     os.dup2(devnull, fd)
-with open(config["pidfile"], "w") as f:
-    f.write(str(os.getpid()))
 for server in servers[1:]:
     threading.Thread(target=server.serve_forever, daemon=True).start()
 servers[0].serve_forever()

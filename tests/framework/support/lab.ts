@@ -1,5 +1,8 @@
 import { test as base } from '@playwright/test';
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadTarget } from '../../../lib/target/load';
 import type { Target } from '../../../lib/target/schema';
@@ -44,16 +47,23 @@ export interface ScenarioRun {
 
 /** Runs scenarios (Playwright filters: files, `--grep ...`) in a child Playwright against the given target, as CI would. */
 export function runScenarios(filters: string[], targetFile: string, env: NodeJS.ProcessEnv = {}): { done: Promise<ScenarioRun>; pid: number } {
-  const child = spawn(process.execPath, [`${ROOT}/node_modules/@playwright/test/cli.js`, 'test', '--project=lab', ...filters, '--reporter=line', '--workers=1'], {
+  // A folder of its own: Playwright empties its output folder when a run starts, and the parent's is in use.
+  const output = mkdtempSync(join(tmpdir(), 'netvet-child-'));
+  const child = spawn(process.execPath, [`${ROOT}/node_modules/@playwright/test/cli.js`, 'test', '--project=lab', ...filters, '--reporter=line', '--workers=1', `--output=${output}`], {
     cwd: ROOT,
     env: { ...process.env, ...env, NETVET_TARGET: targetFile, NETVET_RUN: undefined, CI: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const done = new Promise<ScenarioRun>((resolve) => child.on('close', (code) => resolve({ code: code ?? 137, output })));
+  let text = '';
+  child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  const done = new Promise<ScenarioRun>((resolve) =>
+    child.on('close', (code) => {
+      rmSync(output, { recursive: true, force: true });
+      resolve({ code: code ?? 137, output: text });
+    }),
+  );
   return { done, pid: child.pid! };
 }
 
