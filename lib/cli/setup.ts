@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { DEBIAN_PACKAGES, installPackages, OPENSTACK_PACKAGES } from '../util/setup';
+import { allowDhclientInWorkloads, DEBIAN_PACKAGES, installPackages, OPENSTACK_PACKAGES } from '../util/setup';
 
 /** `netvet setup`: installs the Debian packages netvet needs (what is already there is skipped). */
 export function registerSetup(program: Command): void {
@@ -10,5 +10,6 @@ export function registerSetup(program: Command): void {
     .action(async (opts: { openstack?: boolean }) => {
       const installed = await installPackages((line) => console.log(line), opts.openstack ? [...DEBIAN_PACKAGES, ...OPENSTACK_PACKAGES] : DEBIAN_PACKAGES);
       console.log(installed.length ? `installed: ${installed.join(' ')}` : 'all Debian packages netvet needs are installed');
+      await allowDhclientInWorkloads((line) => console.log(line));
     });
 }

@@ -1,9 +1,10 @@
+import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { NetvetError } from './errors';
 import { run } from './exec';
 
 /**
  * Debian packages netvet needs: the lab (OVS, OVN, sshd), probes and captures in workloads and on
- * hosts (ping, socat, curl, tcpdump, python3), and the browser for GUI tests.
+ * hosts (ping, tcpdump, python3, nftables counters), and DHCP clients in workloads.
  */
 export const DEBIAN_PACKAGES = [
   'openvswitch-switch',
@@ -17,11 +18,8 @@ export const DEBIAN_PACKAGES = [
   'util-linux',
   'procps',
   'tcpdump',
-  'socat',
-  'curl',
   'python3',
   'nftables',
-  'iperf3',
   // DHCP inside lab workloads (ports configured by OVN's DHCP server).
   'isc-dhcp-client',
 ];
@@ -46,4 +44,21 @@ export async function installPackages(progress: (line: string) => void, packages
   await run(['apt-get', 'update', '-qq'], { env, timeoutMs: 600_000 });
   await run(['apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...wanted], { env, timeoutMs: 1_200_000 });
   return wanted;
+}
+
+const DHCLIENT_PROFILE = '/etc/apparmor.d/sbin.dhclient';
+
+/**
+ * Debian's AppArmor profile for dhclient allows only its stock files, but workloads run dhclient
+ * with their own lease file and script under /run/netvet: on machines that enforce AppArmor, the
+ * profile is disabled the way Debian documents (a link in /etc/apparmor.d/disable, then unloaded).
+ */
+export async function allowDhclientInWorkloads(progress: (line: string) => void): Promise<void> {
+  const enforced = existsSync('/sys/module/apparmor/parameters/enabled') && readFileSync('/sys/module/apparmor/parameters/enabled', 'utf8').trim() === 'Y';
+  const disabled = '/etc/apparmor.d/disable/sbin.dhclient';
+  if (!enforced || !existsSync(DHCLIENT_PROFILE) || existsSync(disabled)) return;
+  progress('disabling the AppArmor profile of dhclient (workloads keep their leases under /run/netvet)');
+  mkdirSync('/etc/apparmor.d/disable', { recursive: true });
+  symlinkSync(DHCLIENT_PROFILE, disabled);
+  await run(['apparmor_parser', '-R', DHCLIENT_PROFILE], { allowFail: true });
 }

@@ -24,7 +24,7 @@ import { membershipCommands, securityGroupCommands } from './security-groups';
 import { checkServiceChain, serviceChainCommands } from './service-chains';
 import { networkSegment } from './segments';
 import { reattach } from './reattach';
-import { plugWorkload, unplugWorkload } from './workload';
+import { plugWorkload, unplugWorkload } from '../shared/workload';
 
 /** Undo records of this driver, as written to the run journal. */
 type Undo =
