@@ -26,7 +26,7 @@ test(
       for (const [from, to] of [['vm1', 'vm2'], ['vm2', 'vm1']]) {
         // The first probe each way may wait for the network to converge; the others must pass at once.
         const probes = [{ kind: 'icmp' }, { kind: 'tcp', port: 5000 }, { kind: 'icmp' }] as const;
-        for (const [i, flow] of probes.entries()) results.push(await send(lab, from, to, flow, i === 0));
+        for (const [i, flow] of probes.entries()) results.push(await send(lab, from, to, flow, true, i === 0));
       }
       return results;
     });
