@@ -8,6 +8,8 @@ export class LoginPage extends HorizonPage {
 
   /** Fills and sends the form; the caller checks where it landed (`loggedInAs`) or what it said (`error`). */
   async logIn(username: string, password: string): Promise<void> {
+    // Whoever is logged in on this page logs out first; the login page would send them home instead.
+    await this.visit('/auth/logout/');
     await this.open();
     await this.page.fill('#id_username', username);
     await this.page.fill('#id_password', password);

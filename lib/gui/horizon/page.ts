@@ -52,3 +52,10 @@ export async function selectOptionContaining(select: Locator, text: string, form
   await widget.locator('button.dropdown-toggle').click();
   await entry.click();
 }
+
+/** Picks the entry of one of Horizon's themed selects that stands for `value` (the hidden <select>'s option value). */
+export async function selectValue(select: Locator, value: string): Promise<void> {
+  const widget = select.locator('xpath=ancestor::div[contains(@class, "themable-select")][1]');
+  await widget.locator('button.dropdown-toggle').click();
+  await widget.locator(`.dropdown-menu a[data-select-value="${value}"]`).click();
+}

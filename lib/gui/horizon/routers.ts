@@ -10,7 +10,7 @@ export class RoutersPage extends HorizonPage {
     await this.open();
     await this.page.getByRole('link', { name: 'Create Router' }).click();
     await this.modal.locator('#id_name').fill(name);
-    if (externalNetwork) await this.modal.locator('#id_external_network').selectOption({ label: externalNetwork });
+    if (externalNetwork) await selectOptionContaining(this.modal.locator('#id_external_network'), externalNetwork, 'the Create Router form');
     return this.submitModal();
   }
 

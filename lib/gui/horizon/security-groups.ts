@@ -1,4 +1,4 @@
-import { HorizonPage, selectOptionContaining } from './page';
+import { HorizonPage, selectOptionContaining, selectValue } from './page';
 
 export interface RuleForm {
   direction: 'ingress' | 'egress';
@@ -16,18 +16,18 @@ export class SecurityGroupsPage extends HorizonPage {
 
   async addRule(group: string, rule: RuleForm): Promise<string> {
     await this.open();
-    await this.page.getByRole('row').filter({ has: this.page.getByRole('cell', { name: group, exact: true }) }).getByRole('link', { name: 'Manage Rules' }).click();
+    await this.page.getByRole('row').filter({ has: this.page.getByRole('gridcell', { name: group, exact: true }) }).getByRole('link', { name: 'Manage Rules' }).click();
     await this.page.getByRole('link', { name: 'Add Rule' }).click();
     const modal = this.modal;
-    await modal.locator('#id_rule_menu').selectOption(rule.protocol);
-    await modal.locator('#id_direction').selectOption(rule.direction);
-    await modal.locator('#id_port_or_range').selectOption('port');
+    await selectValue(modal.locator('#id_rule_menu'), rule.protocol);
+    await selectValue(modal.locator('#id_direction'), rule.direction);
+    await selectValue(modal.locator('#id_port_or_range'), 'port');
     await modal.locator('#id_port').fill(String(rule.port));
     if ('group' in rule.remote) {
-      await modal.locator('#id_remote').selectOption('sg');
+      await selectValue(modal.locator('#id_remote'), 'sg');
       await selectOptionContaining(modal.locator('#id_security_group'), rule.remote.group, 'the Add Rule form');
     } else {
-      await modal.locator('#id_remote').selectOption('cidr');
+      await selectValue(modal.locator('#id_remote'), 'cidr');
       await modal.locator('#id_cidr').fill(rule.remote.cidr);
     }
     return this.submitModal();
