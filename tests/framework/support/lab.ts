@@ -36,7 +36,8 @@ export const test = base.extend<object, { lab: FrameworkLab; labProfile: string 
       await use({ name, targetFile, target, nbctl });
       await netvet(['lab', 'down', '--name', name]);
     },
-    { scope: 'worker', timeout: 120_000 },
+    // The OpenStack profile adds a minute or more to `lab up` on a busy 2-core machine.
+    { scope: 'worker', timeout: 300_000 },
   ],
 });
 
@@ -46,10 +47,10 @@ export interface ScenarioRun {
 }
 
 /** Runs scenarios (Playwright filters: files, `--grep ...`) in a child Playwright against the given target, as CI would. */
-export function runScenarios(filters: string[], targetFile: string, env: NodeJS.ProcessEnv = {}): { done: Promise<ScenarioRun>; pid: number } {
+export function runScenarios(filters: string[], targetFile: string, env: NodeJS.ProcessEnv = {}, project = 'lab'): { done: Promise<ScenarioRun>; pid: number } {
   // A folder of its own: Playwright empties its output folder when a run starts, and the parent's is in use.
   const output = mkdtempSync(join(tmpdir(), 'netvet-child-'));
-  const child = spawn(process.execPath, [`${ROOT}/node_modules/@playwright/test/cli.js`, 'test', '--project=lab', ...filters, '--reporter=line', '--workers=1', `--output=${output}`], {
+  const child = spawn(process.execPath, [`${ROOT}/node_modules/@playwright/test/cli.js`, 'test', `--project=${project}`, ...filters, '--reporter=line', '--workers=1', '--no-deps', `--output=${output}`], {
     cwd: ROOT,
     env: { ...process.env, ...env, NETVET_TARGET: targetFile, NETVET_RUN: undefined, CI: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
