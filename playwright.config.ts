@@ -10,6 +10,11 @@ process.env.NETVET_RUN ??= randomBytes(2).toString('hex');
  * `lab` runs the SDN scenarios against the target in NETVET_TARGET (the running lab by default).
  * Tiers and features are tags: `--grep "@sanity(\s|$)"`.
  */
+// Asked for on the command line of the main process; its workers, whose command line differs,
+// read the answer from the environment they inherit, so they load the same projects.
+if (process.argv.some((arg) => arg.includes('openstack'))) process.env.NETVET_OPENSTACK_PROJECT = '1';
+const openstackAsked = process.env.NETVET_OPENSTACK_PROJECT === '1';
+
 export default defineConfig<object, TargetOptions>({
   testDir: 'tests',
   timeout: 120_000,
@@ -31,7 +36,7 @@ export default defineConfig<object, TargetOptions>({
     { name: 'serial', testDir: 'tests/scenarios', grep: /@serial(\s|$)/, workers: 1, dependencies: ['lab'] },
     // The same scenarios built through OpenStack (Keystone, Neutron) on the OpenStack lab (`lab up --name ostack --profile topologies/labs/openstack.yaml`);
     // only when asked for by name, so `playwright test --grep @regression` needs no OpenStack lab.
-    ...(process.argv.some((arg) => arg.includes('openstack'))
+    ...(openstackAsked
       ? [{ name: 'openstack', testDir: 'tests/scenarios', grepInvert: /@serial(\s|$)/, use: { driver: 'openstack', lab: 'ostack' } }]
       : []),
     // The upgrade tier: pre, run, post in order, against one target, alone.
