@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { run, type ExecResult } from '../../../lib/util/exec';
 
@@ -25,6 +25,17 @@ export function labRange(name: string): string {
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { range: string }).range : '';
 }
 
+function claimedByAnotherLab(name: string, range: string): boolean {
+  const labs = `${process.env.NETVET_STATE_DIR ?? '/var/lib/netvet'}/labs`;
+  if (!existsSync(labs)) return false;
+  return readdirSync(labs, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && d.name !== name)
+    .some((d) => {
+      const journal = `${labs}/${d.name}/journal.jsonl`;
+      return existsSync(journal) && readFileSync(journal, 'utf8').includes(`"destination":"${range}"`);
+    });
+}
+
 /** Everything of a lab that could leak: namespaces, root links, its fence route, processes, its folder. */
 export async function leftovers(name: string, range: string): Promise<string[]> {
   const found: string[] = [];
@@ -32,7 +43,8 @@ export async function leftovers(name: string, range: string): Promise<string[]> 
   found.push(...netns.filter((ns) => ns.startsWith(`nv-${name}-`)).map((ns) => `netns ${ns}`));
   const links = (await run(['ip', '-o', 'link', 'show'])).stdout.split('\n').map((l) => l.split(': ')[1]?.split('@')[0] ?? '');
   found.push(...links.filter((l) => l.startsWith(`${name}-`)).map((l) => `link ${l}`));
-  if (range) {
+  // Another lab (a parallel test) may claim the range as soon as this one frees it: not a leak.
+  if (range && !claimedByAnotherLab(name, range)) {
     const routes = (await run(['ip', 'route', 'show', 'table', 'all'])).stdout.split('\n');
     found.push(...routes.filter((r) => r.includes(range) || r.includes(range.split('.').slice(0, 2).join('.') + '.')).map((r) => `route ${r}`));
   }
