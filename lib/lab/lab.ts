@@ -182,10 +182,17 @@ export async function labStatus(name: string): Promise<LabStatus> {
   return { name, running: health.healthy, targetFile: plan.targetFile, range: plan.range, health };
 }
 
-/** Address ranges claimed by the other labs on this machine (from their saved plans). */
+/**
+ * Address ranges the other labs on this machine hold: the last range each journaled (earlier ones
+ * were claims that lost a race), read from journals so a lab still being built counts too.
+ */
 async function rangesOfOtherLabs(name: string): Promise<Set<string>> {
   const root = join(stateRoot(), 'labs');
   const others = (await readdir(root, { withFileTypes: true }).catch(() => [])).filter((d) => d.isDirectory() && d.name !== name);
-  const plans = await Promise.all(others.map((d) => savedPlan(d.name).catch(() => undefined)));
-  return new Set(plans.flatMap((plan) => (plan ? [plan.range] : [])));
+  return new Set(
+    others.flatMap((d) => {
+      const claims = journalOf(d.name).entries().flatMap((e) => (e.kind === 'route' ? [e.destination] : []));
+      return claims.length ? [claims[claims.length - 1]] : [];
+    }),
+  );
 }
