@@ -15,11 +15,11 @@ test(
   'ECMP service chain: flows between left and right spread over every instance',
   { tag: ['@sanity', '@regression', '@ecmp'], annotation: [{ type: 'id', description: 'NV-ECMP-001' }, { type: 'requires', description: 'service-chain' }] },
   async ({ deploy }) => {
-    const lab = await deploy('topologies/service-chain.yaml');
-    const instances = lab.topology.serviceChains[0].instances.map((i) => lab.workloads[i.workload]);
+    const built = await deploy('topologies/service-chain.yaml');
+    const instances = built.topology.serviceChains[0].instances.map((i) => built.workloads[i.workload]);
     expect(new Set(instances.map((i) => i.host)).size, `chassis of ${instances.map((i) => `${i.name}@${i.host}`).join(', ')}`).toBe(instances.length);
     const counters = await forwardingCounters(instances);
-    const { client, server, outsider } = lab.workloads;
+    const { client, server, outsider } = built.workloads;
 
     await test.step(`${FLOWS} TCP flows client -> server pass`, async () => {
       const flows = await openFlows(client.shell, { address: server.ports[0].address, port: 5000 }, FLOWS);

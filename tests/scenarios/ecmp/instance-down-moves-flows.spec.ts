@@ -14,14 +14,14 @@ test(
   'ECMP service chain: an instance going down moves its flows to the others',
   { tag: ['@regression', '@ecmp'], annotation: [{ type: 'id', description: 'NV-ECMP-002' }, { type: 'requires', description: 'service-chain' }] },
   async ({ deploy, orchestrator }) => {
-    const lab = await deploy('topologies/service-chain.yaml');
-    const chain = lab.topology.serviceChains[0];
-    const instances = chain.instances.map((i) => lab.workloads[i.workload]);
+    const built = await deploy('topologies/service-chain.yaml');
+    const chain = built.topology.serviceChains[0];
+    const instances = chain.instances.map((i) => built.workloads[i.workload]);
     const down = instances[1];
     const counters = await forwardingCounters(instances);
-    const server = { address: lab.workloads.server.ports[0].address, port: 5000 };
+    const server = { address: built.workloads.server.ports[0].address, port: 5000 };
     const spread = async (title: string, expectIdle: string[]) => {
-      const flows = await openFlows(lab.workloads.client.shell, server, FLOWS);
+      const flows = await openFlows(built.workloads.client.shell, server, FLOWS);
       const split = await counters.sample();
       await test.step(`${title}: ${FLOWS - flows.lost.length}/${FLOWS} flows passed, ${formatSplit(split)}`, () => {
         expect(flows.lost.map((f) => f.error), 'flows lost').toEqual([]);
@@ -33,13 +33,13 @@ test(
     await spread('all instances up', []);
     await test.step(`${down.name}: interface down inside the instance`, async () => {
       await down.shell.exec(['ip', 'link', 'set', 'eth0', 'down']);
-      await expect.poll(() => orchestrator.checkServiceChain(lab, chain.name), { message: 'health check of the chain' }).toEqual(health('down'));
+      await expect.poll(() => orchestrator.checkServiceChain(built, chain.name), { message: 'health check of the chain' }).toEqual(health('down'));
     });
     await spread(`${down.name} down`, [down.name]);
     await test.step(`${down.name}: interface back up, default route restored`, async () => {
-      const gateway = lab.topology.workloads.find((w) => w.name === down.name)!.ports[0].gateway!;
+      const gateway = built.topology.workloads.find((w) => w.name === down.name)!.ports[0].gateway!;
       await down.shell.exec(['sh', '-c', `ip link set eth0 up && ip route replace default via ${gateway}`]);
-      await expect.poll(() => orchestrator.checkServiceChain(lab, chain.name), { message: 'health check of the chain' }).toEqual(health('up'));
+      await expect.poll(() => orchestrator.checkServiceChain(built, chain.name), { message: 'health check of the chain' }).toEqual(health('up'));
     });
     await spread(`${down.name} back`, []);
   },

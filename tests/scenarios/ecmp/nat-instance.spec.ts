@@ -15,10 +15,10 @@ test(
   'ECMP service chain: NAT instances, the far side sees the instance addresses',
   { tag: ['@regression', '@ecmp', '@nat'], annotation: [{ type: 'id', description: 'NV-ECMP-003' }, { type: 'requires', description: 'service-chain' }] },
   async ({ deploy }) => {
-    const lab = await deploy('topologies/service-chain.yaml');
-    const instances = lab.topology.serviceChains[0].instances.map((i) => lab.workloads[i.workload]);
-    const { client, server, outsider } = lab.workloads;
-    const left = lab.topology.networks.find((n) => n.name === 'left')!.subnets[0].cidr;
+    const built = await deploy('topologies/service-chain.yaml');
+    const instances = built.topology.serviceChains[0].instances.map((i) => built.workloads[i.workload]);
+    const { client, server, outsider } = built.workloads;
+    const left = built.topology.networks.find((n) => n.name === 'left')!.subnets[0].cidr;
     await Promise.all(instances.map((i) => masquerade(i.shell, left)));
     const counters = await forwardingCounters(instances);
 

@@ -18,15 +18,15 @@ test(
   },
   async ({ switchEncapsulation, deploy, send, tunnelledFlows, watchWire }) => {
     const tunnels = await switchEncapsulation('mplsogre');
-    const lab = await deploy('topologies/l2-two-chassis.yaml');
-    const flows = await tunnelledFlows(lab, 'mplsogre', [['vm1', 'vm2'], ['vm2', 'vm1']]);
+    const built = await deploy('topologies/l2-two-chassis.yaml');
+    const flows = await tunnelledFlows(built, 'mplsogre', [['vm1', 'vm2'], ['vm2', 'vm1']]);
 
-    const wire = await watchWire(lab.workloads.vm1.host, { kind: 'mplsogre', flows: flows.map((f) => ({ ...f, atLeast: 3 })) }, async () => {
+    const wire = await watchWire(built.workloads.vm1.host, { kind: 'mplsogre', flows: flows.map((f) => ({ ...f, atLeast: 3 })) }, async () => {
       const results: ProbeResult[] = [];
       for (const [from, to] of [['vm1', 'vm2'], ['vm2', 'vm1']]) {
         // The first probe each way may wait for the network to converge; the others must pass at once.
         const probes = [{ kind: 'icmp' }, { kind: 'tcp', port: 5000 }, { kind: 'icmp' }] as const;
-        for (const [i, flow] of probes.entries()) results.push(await send(lab, from, to, flow, true, i === 0));
+        for (const [i, flow] of probes.entries()) results.push(await send(built, from, to, flow, true, i === 0));
       }
       return results;
     });

@@ -12,8 +12,8 @@ test(
   'floating IP: SSH from outside, disassociate, move to another workload',
   { tag: ['@sanity', '@regression', '@fip'], annotation: [{ type: 'id', description: 'NV-FIP-001' }, { type: 'requires', description: 'fip' }] },
   async ({ deploy, send, orchestrator, target }) => {
-    const lab = await deploy('topologies/floating-ip.yaml');
-    const address = lab.floatingIps.fip1.address;
+    const built = await deploy('topologies/floating-ip.yaml');
+    const address = built.floatingIps.fip1.address;
     const hostnameThroughFip = async (workload: DeployedWorkload) => {
       const pool = new SshPool({ connectTimeoutMs: 5000 });
       try {
@@ -25,17 +25,17 @@ test(
     };
 
     await test.step(`SSH to ${address} lands on vm1`, async () => {
-      expect(await send(lab, 'runner', 'fip1', { kind: 'tcp', port: 22 })).toPass();
-      expect(await hostnameThroughFip(lab.workloads.vm1)).toBe('vm1');
+      expect(await send(built, 'runner', 'fip1', { kind: 'tcp', port: 22 })).toPass();
+      expect(await hostnameThroughFip(built.workloads.vm1)).toBe('vm1');
     });
     await test.step('disassociated: the floating IP answers nothing', async () => {
-      await orchestrator.disassociateFloatingIp(lab, 'fip1');
-      expect(await send(lab, 'runner', 'fip1', { kind: 'tcp', port: 22 }, false)).not.toPass();
+      await orchestrator.disassociateFloatingIp(built, 'fip1');
+      expect(await send(built, 'runner', 'fip1', { kind: 'tcp', port: 22 }, false)).not.toPass();
     });
     await test.step('associated with vm2: SSH lands on vm2', async () => {
-      await orchestrator.associateFloatingIp(lab, 'fip1', 'vm2');
-      expect(await send(lab, 'runner', 'fip1', { kind: 'tcp', port: 22 })).toPass();
-      expect(await hostnameThroughFip(lab.workloads.vm2)).toBe('vm2');
+      await orchestrator.associateFloatingIp(built, 'fip1', 'vm2');
+      expect(await send(built, 'runner', 'fip1', { kind: 'tcp', port: 22 })).toPass();
+      expect(await hostnameThroughFip(built.workloads.vm2)).toBe('vm2');
     });
   },
 );

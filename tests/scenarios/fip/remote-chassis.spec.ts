@@ -17,14 +17,14 @@ test(
   'floating IP: a workload on another chassis than the gateway, in through a tunnel, out as the floating IP',
   { tag: ['@regression', '@fip', '@nat'], annotation: [{ type: 'id', description: 'NV-FIP-003' }, { type: 'requires', description: 'fip' }] },
   async ({ deploy, send, hosts, target }) => {
-    const lab = await deploy('topologies/fip-remote-chassis.yaml');
-    const [vm1, fip1] = [lab.workloads.vm1, lab.floatingIps.fip1.address];
+    const built = await deploy('topologies/fip-remote-chassis.yaml');
+    const [vm1, fip1] = [built.workloads.vm1, built.floatingIps.fip1.address];
     const gateways = hosts.withRole('gateway');
     expect(gateways.map((g) => g.name)).not.toContain(vm1.host);
 
     await test.step(`${fip1} reaches vm1 on ${vm1.host} through a tunnel from the gateway`, async () => {
       // Every gateway chassis is captured: whichever hosts the router's port carries the traffic.
-      const { packets, result: reply } = await captureOn(hosts, gateways.map((g) => g.name), () => send(lab, 'runner', 'fip1', { kind: 'tcp', port: 5000 }));
+      const { packets, result: reply } = await captureOn(hosts, gateways.map((g) => g.name), () => send(built, 'runner', 'fip1', { kind: 'tcp', port: 5000 }));
       expect(reply).toPass();
       expect(reply.reply, 'who answered, and the source it saw').toBe(`vm1 ${target.externalNetwork!.runnerAddress}`);
       const tunnelled = packets.map(classify).filter((p) => p.inner?.dst === vm1.ports[0].address);
@@ -37,8 +37,8 @@ test(
       test.skip(!external, 'the target has no external host to receive the traffic');
       const responder = await startResponder(hosts.shell(external.name), external.name);
       try {
-        for (const [workload, seen] of [['vm1', fip1], ['vm2', lab.routers.r1.externalAddress]] as const) {
-          const reply = await send(lab, workload, external.name, { kind: 'tcp', port: responder.port });
+        for (const [workload, seen] of [['vm1', fip1], ['vm2', built.routers.r1.externalAddress]] as const) {
+          const reply = await send(built, workload, external.name, { kind: 'tcp', port: responder.port });
           expect(reply).toPass();
           expect(reply.reply, `source ${external.name} saw from ${workload}`).toBe(`${external.name} ${seen}`);
         }

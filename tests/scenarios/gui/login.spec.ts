@@ -12,8 +12,8 @@ test(
     annotation: [{ type: 'id', description: 'NV-GUI-001' }, { type: 'requires', description: 'gui:horizon' }, { type: 'requires', description: 'orchestrator:openstack' }],
   },
   async ({ deploy, horizon, openstack, page }) => {
-    const lab = await deploy('topologies/gui-tenant.yaml');
-    const { username, password } = openstack.tenantLogin(lab);
+    const built = await deploy('topologies/gui-tenant.yaml');
+    const { username, password } = openstack.tenantLogin(built);
 
     await test.step('a wrong password is refused with the dashboard\'s message', async () => {
       await horizon.login.logIn(username, `${password}-wrong`);
@@ -23,7 +23,7 @@ test(
     await test.step(`${username} logs in and sees its network`, async () => {
       await horizon.login.logIn(username, password);
       expect(await horizon.login.loggedInAs()).toBe(username);
-      expect(await horizon.networks.names()).toContain(`${lab.prefix}net1`);
+      expect(await horizon.networks.names()).toContain(`${built.prefix}net1`);
     });
   },
 );

@@ -15,10 +15,10 @@ test(
     annotation: [{ type: 'id', description: 'NV-GUI-002' }, { type: 'requires', description: 'gui:horizon' }, { type: 'requires', description: 'orchestrator:openstack' }],
   },
   async ({ deploy, horizon, openstack, logInAs, send }) => {
-    const lab = await deploy('topologies/gui-tenant.yaml');
-    const [network, subnet, router] = ['guinet', 'guinet-v4', 'guir'].map((n) => `${lab.prefix}${n}`);
-    const neutron = openstack.tenantNeutron(lab);
-    await logInAs(lab);
+    const built = await deploy('topologies/gui-tenant.yaml');
+    const [network, subnet, router] = ['guinet', 'guinet-v4', 'guir'].map((n) => `${built.prefix}${n}`);
+    const neutron = openstack.tenantNeutron(built);
+    await logInAs(built);
 
     const networkId = await test.step('Create Network: the network and its subnet are in Neutron', async () => {
       await horizon.networks.create({ name: network, subnet: { name: subnet, cidr: '10.61.0.0/24', gateway: '10.61.0.1' } });
@@ -28,10 +28,10 @@ test(
       expect(subnets.map((s) => [s.name, s.cidr, s.gateway_ip])).toEqual([[subnet, '10.61.0.0/24', '10.61.0.1']]);
       return made.id;
     });
-    await openstack.serverOn(lab, 'guivm', networkId);
+    await openstack.serverOn(built, 'guivm', networkId);
 
     await test.step('no router yet: the gateway address does not answer', async () => {
-      expect(await send(lab, 'guivm', '10.61.0.1', { kind: 'icmp' }, false)).not.toPass();
+      expect(await send(built, 'guivm', '10.61.0.1', { kind: 'icmp' }, false)).not.toPass();
     });
     await test.step('Create Router and Add Interface: the router holds the gateway, which answers', async () => {
       await horizon.routers.create(router);
@@ -39,7 +39,7 @@ test(
       const [made] = await neutron.list<Router>('router', { name: router });
       const ports = await neutron.list<Port>('port', { device_id: made.id, device_owner: 'network:router_interface' });
       expect(ports.flatMap((p) => p.fixed_ips.map((ip) => ip.ip_address))).toEqual(['10.61.0.1']);
-      expect(await send(lab, 'guivm', '10.61.0.1', { kind: 'icmp' })).toPass();
+      expect(await send(built, 'guivm', '10.61.0.1', { kind: 'icmp' })).toPass();
     });
   },
 );

@@ -13,19 +13,19 @@ test(
     annotation: [{ type: 'id', description: 'NV-GUI-003' }, { type: 'requires', description: 'gui:horizon' }, { type: 'requires', description: 'orchestrator:openstack' }],
   },
   async ({ deploy, horizon, logInAs, send }) => {
-    const lab = await deploy('topologies/security-group.yaml');
-    const web = `${lab.prefix}web`;
-    await logInAs(lab);
+    const built = await deploy('topologies/security-group.yaml');
+    const web = `${built.prefix}web`;
+    await logInAs(built);
 
     await test.step('before: TCP/5000 from client to server is dropped', async () => {
-      expect(await send(lab, 'client', 'server', { kind: 'tcp', port: 5000 }, false)).not.toPass();
+      expect(await send(built, 'client', 'server', { kind: 'tcp', port: 5000 }, false)).not.toPass();
     });
     await test.step(`Add Rule to ${web}: ingress TCP 5000 from ${web}`, async () => {
       expect(await horizon.securityGroups.addRule(web, { direction: 'ingress', protocol: 'tcp', port: 5000, remote: { group: web } })).toContain('Successfully added rule');
     });
     await test.step('after: the client passes, the outsider is still dropped', async () => {
-      expect(await send(lab, 'client', 'server', { kind: 'tcp', port: 5000 })).toPass();
-      expect(await send(lab, 'outsider', 'server', { kind: 'tcp', port: 5000 }, false)).not.toPass();
+      expect(await send(built, 'client', 'server', { kind: 'tcp', port: 5000 })).toPass();
+      expect(await send(built, 'outsider', 'server', { kind: 'tcp', port: 5000 }, false)).not.toPass();
     });
   },
 );

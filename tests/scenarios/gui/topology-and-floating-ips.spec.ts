@@ -15,25 +15,25 @@ test(
     annotation: [{ type: 'id', description: 'NV-GUI-004' }, { type: 'requires', description: 'gui:horizon' }, { type: 'requires', description: 'orchestrator:openstack' }],
   },
   async ({ deploy, horizon, openstack, logInAs }) => {
-    const lab = await deploy('topologies/tenants-floating-ip.yaml');
+    const built = await deploy('topologies/tenants-floating-ip.yaml');
     const ids = async (tenant: string) => {
-      const neutron = openstack.tenantNeutron(lab, tenant);
+      const neutron = openstack.tenantNeutron(built, tenant);
       const [networks, routers] = await Promise.all([neutron.list<Network>('network'), neutron.list<Router>('router')]);
       return { networks: networks.map((n) => n.id).sort(), routers: routers.map((r) => r.id).sort() };
     };
     const [red, blue] = [await ids('red'), await ids('blue')];
 
-    await logInAs(lab, 'red');
+    await logInAs(built, 'red');
     await test.step("red's Network Topology draws what Neutron lists for red, none of blue's", async () => {
       const drawn = await horizon.topology.drawn();
       expect({ networks: drawn.networks.sort(), routers: drawn.routers.sort() }).toEqual(red);
       expect(drawn.routers).not.toContain(blue.routers[0]);
     });
     await test.step("red's Floating IPs: red-fip on red1's address, Active", async () => {
-      expect(await horizon.floatingIps.rows()).toEqual([{ address: lab.floatingIps['red-fip'].address, mappedTo: lab.workloads.red1.ports[0].address, status: 'Active' }]);
+      expect(await horizon.floatingIps.rows()).toEqual([{ address: built.floatingIps['red-fip'].address, mappedTo: built.workloads.red1.ports[0].address, status: 'Active' }]);
     });
     await test.step("blue's Floating IPs: none", async () => {
-      await logInAs(lab, 'blue');
+      await logInAs(built, 'blue');
       expect(await horizon.floatingIps.rows()).toEqual([]);
     });
   },

@@ -15,11 +15,11 @@ test(
   'ovn-controller restarted on a compute chassis: no loss for established flows',
   { tag: ['@ha', '@serial', '@sg'], annotation: [{ type: 'id', description: 'NV-HA-006' }, { type: 'requires', description: 'ssh:hosts' }] },
   async ({ deploy, faults, monitor, send, target }, testInfo) => {
-    const lab = await deploy('topologies/ha.yaml');
-    const chassis = lab.workloads.vm1.host;
-    expect(lab.workloads.vm2.host, 'vm1 and vm2 run on different chassis').not.toBe(chassis);
-    const traffic = await Promise.all([monitor(lab, 'vm1', 'vm2', 'icmp'), monitor(lab, 'vm1', 'vm2', 'udp'), monitor(lab, 'vm1', 'vm2', 'tcp')]);
-    const unbound = await monitor(lab, 'vm1', 'fip2', 'icmp', { negativeControl: true });
+    const built = await deploy('topologies/ha.yaml');
+    const chassis = built.workloads.vm1.host;
+    expect(built.workloads.vm2.host, 'vm1 and vm2 run on different chassis').not.toBe(chassis);
+    const traffic = await Promise.all([monitor(built, 'vm1', 'vm2', 'icmp'), monitor(built, 'vm1', 'vm2', 'udp'), monitor(built, 'vm1', 'vm2', 'tcp')]);
+    const unbound = await monitor(built, 'vm1', 'fip2', 'icmp', { negativeControl: true });
 
     await test.step(`restart ovn-controller on ${chassis}`, async () => {
       const { downMs } = await faults.restart(chassis, 'ovn-controller');
@@ -32,7 +32,7 @@ test(
       testInfo.annotations.push({ type: 'measured', description: `flows in place ${Date.now() - started} ms after the restart` });
     });
     await test.step('a new connection from vm1 passes after the restart', async () => {
-      expect(await send(lab, 'vm1', 'vm2', { kind: 'tcp', port: 5000 })).toPass();
+      expect(await send(built, 'vm1', 'vm2', { kind: 'tcp', port: 5000 })).toPass();
     });
     await test.step('the established flows lost nothing', async () => {
       for (const report of await Promise.all(traffic.map((m) => m.stop()))) {

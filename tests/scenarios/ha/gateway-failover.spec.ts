@@ -16,12 +16,12 @@ test(
   'gateway chassis failover: floating IP and SNAT traffic move to the backup gateway',
   { tag: ['@ha', '@serial', '@fip', '@nat'], annotation: [{ type: 'id', description: 'NV-HA-005' }, { type: 'requires', description: 'ha:gateway' }, { type: 'requires', description: 'ssh:hosts' }] },
   async ({ deploy, faults, monitor, hosts, send }, testInfo) => {
-    const lab = await deploy('topologies/ha.yaml');
-    const router = lab.routers.r1.externalAddress!;
+    const built = await deploy('topologies/ha.yaml');
+    const router = built.routers.r1.externalAddress!;
     const primary = await pollFor(() => settledGateway(hosts, router), 20_000);
     expect(primary, `the gateway port of r1 (${router}) does not settle on its first gateway chassis`).toBeDefined();
-    const traffic = await Promise.all([monitor(lab, 'runner', 'fip1', 'icmp'), monitor(lab, 'runner', 'fip1', 'udp'), monitor(lab, 'vm2', 'ext1', 'icmp')]);
-    const unbound = await monitor(lab, 'runner', 'fip2', 'icmp', { negativeControl: true });
+    const traffic = await Promise.all([monitor(built, 'runner', 'fip1', 'icmp'), monitor(built, 'runner', 'fip1', 'udp'), monitor(built, 'vm2', 'ext1', 'icmp')]);
+    const unbound = await monitor(built, 'runner', 'fip2', 'icmp', { negativeControl: true });
 
     const down = await faults.chassisDown(primary!);
     await test.step(`the gateway port moves off ${primary}`, async () => {
@@ -33,8 +33,8 @@ test(
       testInfo.annotations.push({ type: 'measured', description: `gateway port on ${backup} ${Date.now() - down.at} ms after ${primary} went down` });
     });
     await test.step('through the backup, the floating IP answers and SNAT reaches the external host', async () => {
-      expect(await send(lab, 'runner', 'fip1', { kind: 'tcp', port: 22 })).toPass();
-      expect(await send(lab, 'vm2', 'ext1', { kind: 'icmp' })).toPass();
+      expect(await send(built, 'runner', 'fip1', { kind: 'tcp', port: 22 })).toPass();
+      expect(await send(built, 'vm2', 'ext1', { kind: 'icmp' })).toPass();
     });
     await test.step('floating IP and SNAT traffic across the failover: outage below 10 s', async () => {
       for (const report of await Promise.all(traffic.map((m) => m.stop()))) {
@@ -47,7 +47,7 @@ test(
       expect(report.received, `${report.label} got answers`).toBe(0);
     });
     await test.step(`${primary} back: the gateway port returns to it, traffic recovers`, async () => {
-      const again = await Promise.all([monitor(lab, 'runner', 'fip1', 'icmp'), monitor(lab, 'vm2', 'ext1', 'icmp')]);
+      const again = await Promise.all([monitor(built, 'runner', 'fip1', 'icmp'), monitor(built, 'vm2', 'ext1', 'icmp')]);
       await down.undo();
       const returned = await pollFor(async () => ((await activeGateway(hosts, router)) === primary ? true : undefined), 30_000);
       expect(returned, `the gateway port did not return to ${primary}`).toBe(true);

@@ -15,14 +15,14 @@ test(
   'gateway uplink down: the backup gateway takes over floating IP and SNAT traffic',
   { tag: ['@ha', '@serial', '@fip', '@underlay'], annotation: [{ type: 'id', description: 'NV-HA-008' }, { type: 'requires', description: 'ha:gateway' }, { type: 'requires', description: 'ssh:hosts' }] },
   async ({ deploy, faults, monitor, hosts, send }, testInfo) => {
-    const lab = await deploy('topologies/ha.yaml');
-    const router = lab.routers.r1.externalAddress!;
+    const built = await deploy('topologies/ha.yaml');
+    const router = built.routers.r1.externalAddress!;
     const primary = await pollFor(() => settledGateway(hosts, router), 20_000);
     expect(primary, `the gateway port of r1 (${router}) does not settle on its first gateway chassis`).toBeDefined();
     const uplinks = hosts.get(primary!).data?.uplinks ?? [];
     expect(uplinks.length, `the target names no uplinks of ${primary}`).toBeGreaterThan(0);
-    const traffic = await Promise.all([monitor(lab, 'runner', 'fip1', 'icmp'), monitor(lab, 'vm2', 'ext1', 'icmp')]);
-    const unbound = await monitor(lab, 'runner', 'fip2', 'icmp', { negativeControl: true });
+    const traffic = await Promise.all([monitor(built, 'runner', 'fip1', 'icmp'), monitor(built, 'vm2', 'ext1', 'icmp')]);
+    const unbound = await monitor(built, 'runner', 'fip2', 'icmp', { negativeControl: true });
 
     const cut = await Promise.all(uplinks.map((link) => faults.linkDown(primary!, link)));
     await test.step(`the gateway port moves off ${primary}`, async () => {
@@ -34,8 +34,8 @@ test(
       testInfo.annotations.push({ type: 'measured', description: `gateway port on ${backup} ${Date.now() - cut[0].at} ms after the uplinks of ${primary} went down` });
     });
     await test.step('through the backup, the floating IP answers and SNAT reaches the external host', async () => {
-      expect(await send(lab, 'runner', 'fip1', { kind: 'tcp', port: 22 })).toPass();
-      expect(await send(lab, 'vm2', 'ext1', { kind: 'icmp' })).toPass();
+      expect(await send(built, 'runner', 'fip1', { kind: 'tcp', port: 22 })).toPass();
+      expect(await send(built, 'vm2', 'ext1', { kind: 'icmp' })).toPass();
     });
     await test.step('traffic across the failover: outage below 10 s', async () => {
       for (const report of await Promise.all(traffic.map((m) => m.stop()))) {
@@ -49,7 +49,7 @@ test(
       for (const fault of cut) await fault.undo();
       const returned = await pollFor(async () => ((await activeGateway(hosts, router)) === primary ? true : undefined), 30_000);
       expect(returned, `the gateway port did not return to ${primary}`).toBe(true);
-      expect(await send(lab, 'runner', 'fip1', { kind: 'tcp', port: 22 })).toPass();
+      expect(await send(built, 'runner', 'fip1', { kind: 'tcp', port: 22 })).toPass();
     });
   },
 );

@@ -15,7 +15,7 @@ test(
   'active northd hung: the standby takes over, the resumed one comes back as standby',
   { tag: ['@ha', '@serial', '@fip'], annotation: [{ type: 'id', description: 'NV-HA-009' }, { type: 'requires', description: 'ha:northd' }, { type: 'requires', description: 'fip' }, { type: 'requires', description: 'ssh:hosts' }] },
   async ({ deploy, faults, hosts, send, orchestrator }, testInfo) => {
-    const lab = await deploy('topologies/ha.yaml');
+    const built = await deploy('topologies/ha.yaml');
     const active = (await northdStatuses(hosts)).find((n) => n.status === 'active');
     expect(active, 'an ovn-northd is active').toBeDefined();
 
@@ -26,11 +26,11 @@ test(
       testInfo.annotations.push({ type: 'measured', description: `ovn-northd on ${standby!.host} active ${standby!.afterMs} ms after the active one hung` });
     });
     await test.step('the unbound floating IP answers nothing', async () => {
-      expect(await send(lab, 'runner', 'fip2', { kind: 'tcp', port: 5000 }, false)).not.toPass();
+      expect(await send(built, 'runner', 'fip2', { kind: 'tcp', port: 5000 }, false)).not.toPass();
     });
     await test.step('bound to vm2 through the new active northd, the floating IP lands on vm2', async () => {
-      await orchestrator.associateFloatingIp(lab, 'fip2', 'vm2');
-      const reply = await send(lab, 'runner', 'fip2', { kind: 'tcp', port: 5000 });
+      await orchestrator.associateFloatingIp(built, 'fip2', 'vm2');
+      const reply = await send(built, 'runner', 'fip2', { kind: 'tcp', port: 5000 });
       expect(reply).toPass();
       expect(reply.reply?.split(' ')[0]).toBe('vm2');
     });

@@ -13,7 +13,7 @@ test(
   'active northd killed: the standby takes over, new configuration still reaches the chassis',
   { tag: ['@ha', '@serial', '@fip'], annotation: [{ type: 'id', description: 'NV-HA-004' }, { type: 'requires', description: 'ha:northd' }, { type: 'requires', description: 'fip' }, { type: 'requires', description: 'ssh:hosts' }] },
   async ({ deploy, faults, hosts, send, orchestrator }, testInfo) => {
-    const lab = await deploy('topologies/ha.yaml');
+    const built = await deploy('topologies/ha.yaml');
 
     const killed = await faults.killActiveNorthd();
     await test.step(`an ovn-northd other than the one on ${killed.host} turns active`, async () => {
@@ -22,12 +22,12 @@ test(
       testInfo.annotations.push({ type: 'measured', description: `ovn-northd on ${active!.host} active ${active!.afterMs} ms after the kill` });
     });
     await test.step('the unbound floating IP answers nothing', async () => {
-      expect(await send(lab, 'runner', 'fip2', { kind: 'tcp', port: 5000 }, false)).not.toPass();
+      expect(await send(built, 'runner', 'fip2', { kind: 'tcp', port: 5000 }, false)).not.toPass();
     });
     await test.step('bound to vm2 through the new active northd, the floating IP lands on vm2', async () => {
       const started = Date.now();
-      await orchestrator.associateFloatingIp(lab, 'fip2', 'vm2');
-      const reply = await send(lab, 'runner', 'fip2', { kind: 'tcp', port: 5000 });
+      await orchestrator.associateFloatingIp(built, 'fip2', 'vm2');
+      const reply = await send(built, 'runner', 'fip2', { kind: 'tcp', port: 5000 });
       testInfo.annotations.push({ type: 'measured', description: `floating IP bound and answering ${Date.now() - started} ms after the request` });
       expect(reply).toPass();
       expect(reply.reply?.split(' ')[0]).toBe('vm2');

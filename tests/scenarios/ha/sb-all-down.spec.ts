@@ -16,25 +16,25 @@ test(
   'SB all down: existing flows keep forwarding, new configuration applies once it is back',
   { tag: ['@ha', '@serial', '@fip'], annotation: [{ type: 'id', description: 'NV-HA-003' }, { type: 'requires', description: 'ha:sb-cluster' }, { type: 'requires', description: 'fip' }, { type: 'requires', description: 'ssh:hosts' }] },
   async ({ deploy, faults, monitor, send, orchestrator, hosts }, testInfo) => {
-    const lab = await deploy('topologies/ha.yaml');
+    const built = await deploy('topologies/ha.yaml');
     await test.step('the gateway port settles before the southbound DB goes down', async () => {
-      const router = lab.routers.r1.externalAddress!;
+      const router = built.routers.r1.externalAddress!;
       expect(await pollFor(() => settledGateway(hosts, router), 20_000), `the gateway port of r1 (${router}) does not settle on its first gateway chassis`).toBeDefined();
     });
-    const traffic = await Promise.all([monitor(lab, 'vm1', 'vm2', 'icmp'), monitor(lab, 'vm1', 'vm2', 'tcp'), monitor(lab, 'runner', 'fip1', 'udp')]);
+    const traffic = await Promise.all([monitor(built, 'vm1', 'vm2', 'icmp'), monitor(built, 'vm1', 'vm2', 'tcp'), monitor(built, 'runner', 'fip1', 'udp')]);
 
     const down = await faults.killCluster('southbound');
     // The binding waits until the chassis have it, so it completes only once the southbound DB is back.
-    const binding = orchestrator.associateFloatingIp(lab, 'fip2', 'vm2');
+    const binding = orchestrator.associateFloatingIp(built, 'fip2', 'vm2');
     await test.step('while the southbound DB is down, the newly bound floating IP answers nothing', async () => {
-      for (let i = 0; i < 3; i++) expect(await send(lab, 'runner', 'fip2', { kind: 'tcp', port: 5000 }, false)).not.toPass();
+      for (let i = 0; i < 3; i++) expect(await send(built, 'runner', 'fip2', { kind: 'tcp', port: 5000 }, false)).not.toPass();
     });
     await test.step('southbound back: the pending binding reaches the chassis, the floating IP lands on vm2', async () => {
       await down.undo();
       const back = Date.now();
       await binding;
       testInfo.annotations.push({ type: 'measured', description: `pending floating IP binding applied ${Date.now() - back} ms after the southbound DB came back` });
-      const reply = await send(lab, 'runner', 'fip2', { kind: 'tcp', port: 5000 });
+      const reply = await send(built, 'runner', 'fip2', { kind: 'tcp', port: 5000 });
       expect(reply).toPass();
       expect(reply.reply?.split(' ')[0]).toBe('vm2');
     });

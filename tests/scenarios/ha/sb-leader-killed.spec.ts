@@ -14,12 +14,12 @@ test(
   'SB leader killed: no traffic lost, new configuration still reaches the chassis, the old leader rejoins',
   { tag: ['@ha', '@serial', '@fip'], annotation: [{ type: 'id', description: 'NV-HA-002' }, { type: 'requires', description: 'ha:sb-cluster' }, { type: 'requires', description: 'fip' }, { type: 'requires', description: 'ssh:hosts' }] },
   async ({ deploy, faults, monitor, hosts, send, orchestrator }, testInfo) => {
-    const lab = await deploy('topologies/ha.yaml');
+    const built = await deploy('topologies/ha.yaml');
     await test.step('the gateway port settles before the fault', async () => {
-      const router = lab.routers.r1.externalAddress!;
+      const router = built.routers.r1.externalAddress!;
       expect(await pollFor(() => settledGateway(hosts, router), 20_000), `the gateway port of r1 (${router}) does not settle on its first gateway chassis`).toBeDefined();
     });
-    const traffic = await Promise.all([monitor(lab, 'vm1', 'vm2', 'icmp'), monitor(lab, 'vm1', 'vm2', 'tcp'), monitor(lab, 'runner', 'fip1', 'udp')]);
+    const traffic = await Promise.all([monitor(built, 'vm1', 'vm2', 'icmp'), monitor(built, 'vm1', 'vm2', 'tcp'), monitor(built, 'runner', 'fip1', 'udp')]);
 
     const killed = await faults.killRaftLeader('southbound');
     await test.step(`a member other than ${killed.host} becomes leader`, async () => {
@@ -28,11 +28,11 @@ test(
       testInfo.annotations.push({ type: 'measured', description: `new SB leader ${elected!.host} ${elected!.afterMs} ms after the kill` });
     });
     await test.step('the unbound floating IP answers nothing', async () => {
-      expect(await send(lab, 'runner', 'fip2', { kind: 'tcp', port: 5000 }, false)).not.toPass();
+      expect(await send(built, 'runner', 'fip2', { kind: 'tcp', port: 5000 }, false)).not.toPass();
     });
     await test.step('bound to vm2 under the new leader, the floating IP lands on vm2', async () => {
-      await orchestrator.associateFloatingIp(lab, 'fip2', 'vm2');
-      const reply = await send(lab, 'runner', 'fip2', { kind: 'tcp', port: 5000 });
+      await orchestrator.associateFloatingIp(built, 'fip2', 'vm2');
+      const reply = await send(built, 'runner', 'fip2', { kind: 'tcp', port: 5000 });
       expect(reply).toPass();
       expect(reply.reply?.split(' ')[0]).toBe('vm2');
     });

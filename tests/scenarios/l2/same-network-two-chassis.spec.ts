@@ -11,22 +11,22 @@ test(
   'same network across two chassis: ping and TCP both ways, tunnelled with the configured encapsulation',
   { tag: ['@sanity', '@regression', '@l2', '@encap'], annotation: [{ type: 'id', description: 'NV-L2-001' }] },
   async ({ deploy, send, target, tunnelledFlows, watchWire }) => {
-    const lab = await deploy('topologies/l2-two-chassis.yaml');
-    const [vm1, vm2] = [lab.workloads.vm1, lab.workloads.vm2];
+    const built = await deploy('topologies/l2-two-chassis.yaml');
+    const [vm1, vm2] = [built.workloads.vm1, built.workloads.vm2];
     expect(vm1.host).not.toBe(vm2.host);
 
     await test.step('ping and TCP pass both ways', async () => {
       for (const [from, to] of [['vm1', 'vm2'], ['vm2', 'vm1']]) {
-        expect(await send(lab, from, to, { kind: 'icmp' })).toPass();
-        expect(await send(lab, from, to, { kind: 'tcp', port: 5000 })).toPass();
+        expect(await send(built, from, to, { kind: 'icmp' })).toPass();
+        expect(await send(built, from, to, { kind: 'tcp', port: 5000 })).toPass();
       }
     });
 
     const kind = target.encapsulation.current;
     await test.step(`the underlay carries it as ${kind}, with the network's id, and nothing else`, async () => {
-      const flows = await tunnelledFlows(lab, kind, [['vm1', 'vm2'], ['vm2', 'vm1']]);
+      const flows = await tunnelledFlows(built, kind, [['vm1', 'vm2'], ['vm2', 'vm1']]);
       const wire = await watchWire(vm1.host, { kind, flows: flows.map((f) => ({ ...f, atLeast: 3 })) }, async () => {
-        for (let i = 0; i < 3; i++) await send(lab, 'vm1', 'vm2', { kind: 'icmp' });
+        for (let i = 0; i < 3; i++) await send(built, 'vm1', 'vm2', { kind: 'icmp' });
       });
       expect(wire.wrong, wire.report).toEqual([]);
     });

@@ -8,8 +8,8 @@ test(
   'router joins two networks; a network on no router stays unreachable',
   { tag: ['@sanity', '@regression', '@l3'], annotation: [{ type: 'id', description: 'NV-L3-001' }] },
   async ({ deploy, reachability }) => {
-    const lab = await deploy('topologies/l3-router.yaml');
-    const matrix = await reachability(lab, {
+    const built = await deploy('topologies/l3-router.yaml');
+    const matrix = await reachability(built, {
       from: ['vm1', 'vm2', 'vm3'],
       to: ['vm1', 'vm2', 'vm3'],
       flows: ['icmp', 'tcp/5000'],

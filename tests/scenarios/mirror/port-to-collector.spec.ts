@@ -12,9 +12,9 @@ test(
   'port mirroring: what vm1 sends reaches the collector in GRE with the mirror key; vm2\'s traffic does not',
   { tag: ['@regression', '@mirror'], annotation: [{ type: 'id', description: 'NV-MIRROR-001' }, { type: 'requires', description: 'mirror' }] },
   async ({ deploy, send, watchWire }) => {
-    const lab = await deploy('topologies/mirror.yaml');
-    const [mirror] = lab.topology.mirrors;
-    const [vm1, vm2] = [lab.workloads.vm1.ports[0], lab.workloads.vm2.ports[0]];
+    const built = await deploy('topologies/mirror.yaml');
+    const [mirror] = built.topology.mirrors;
+    const [vm1, vm2] = [built.workloads.vm1.ports[0], built.workloads.vm2.ports[0]];
 
     const expected = {
       kind: 'gre' as const,
@@ -26,7 +26,7 @@ test(
       for (const [from, to] of [['vm1', 'vm2'], ['vm2', 'vm1']]) {
         // The first probe each way may wait for the network to converge; the others must pass at once.
         const probes = [{ kind: 'icmp' }, { kind: 'tcp', port: 5000 }, { kind: 'icmp' }] as const;
-        for (const [i, flow] of probes.entries()) results.push(await send(lab, from, to, flow, true, i === 0));
+        for (const [i, flow] of probes.entries()) results.push(await send(built, from, to, flow, true, i === 0));
       }
       return results;
     }, ['ip', 'proto', '47']);

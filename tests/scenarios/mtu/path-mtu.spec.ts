@@ -11,12 +11,12 @@ test(
   'path MTU: a DF ping at the workload MTU passes between chassis, one byte more does not; TCP fills it',
   { tag: ['@regression', '@mtu'], annotation: [{ type: 'id', description: 'NV-MTU-001' }] },
   async ({ deploy, send, target }) => {
-    const lab = await deploy('topologies/l2-two-chassis.yaml');
+    const built = await deploy('topologies/l2-two-chassis.yaml');
     const mtu = target.workloads.mtu;
     for (const [from, to] of [['vm1', 'vm2'], ['vm2', 'vm1']] as const) {
-      const source = lab.workloads[from].shell;
-      const address = lab.workloads[to].ports[0].address;
-      expect(await send(lab, from, to, { kind: 'icmp' })).toPass();
+      const source = built.workloads[from].shell;
+      const address = built.workloads[to].ports[0].address;
+      expect(await send(built, from, to, { kind: 'icmp' })).toPass();
 
       await test.step(`${from} -> ${to}: ping -M do -s ${mtu - ICMP_OVERHEAD} passes`, async () => {
         const fits = await pingDontFragment(source, address, mtu - ICMP_OVERHEAD);

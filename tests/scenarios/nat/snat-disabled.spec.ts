@@ -14,17 +14,17 @@ test(
   'SNAT disabled: packets leave the router with the workload\'s own address',
   { tag: ['@regression', '@nat'], annotation: [{ type: 'id', description: 'NV-NAT-002' }, { type: 'requires', description: 'snat' }] },
   async ({ deploy, send, hosts }) => {
-    const lab = await deploy('topologies/nat-no-snat.yaml');
+    const built = await deploy('topologies/nat-no-snat.yaml');
     const external = hosts.withRole('external')[0];
     test.skip(!external, 'the target has no external host to receive the traffic');
     const shell = hosts.shell(external.name);
     const responder = await startResponder(shell, external.name);
-    const [vm1, vm2] = [lab.workloads.vm1.ports[0].address, lab.workloads.vm2.ports[0].address];
-    const [snat, plain] = [lab.routers['r-snat'].externalAddress, lab.routers['r-plain'].externalAddress];
+    const [vm1, vm2] = [built.workloads.vm1.ports[0].address, built.workloads.vm2.ports[0].address];
+    const [snat, plain] = [built.routers['r-snat'].externalAddress, built.routers['r-plain'].externalAddress];
     try {
       const { packets, result } = await capture(shell, { iface: 'any', filter: ['udp', 'dst', 'port', String(responder.port)], maxSeconds: 60 }, async () => ({
-        snat: await send(lab, 'vm1', external.name, { kind: 'udp', port: responder.port }),
-        plain: await send(lab, 'vm2', external.name, { kind: 'udp', port: responder.port }, false),
+        snat: await send(built, 'vm1', external.name, { kind: 'udp', port: responder.port }),
+        plain: await send(built, 'vm2', external.name, { kind: 'udp', port: responder.port }, false),
       }));
       const sources = new Set(packets.map((p) => classify(p).outer?.src));
       await test.info().attach(`sources seen on ${external.name}`, { body: [...sources].join('\n'), contentType: 'text/plain' });

@@ -10,17 +10,17 @@ test(
   'SNAT: the external host sees the router gateway address as the source',
   { tag: ['@sanity', '@regression', '@nat'], annotation: [{ type: 'id', description: 'NV-NAT-001' }, { type: 'requires', description: 'snat' }] },
   async ({ deploy, send, hosts }) => {
-    const lab = await deploy('topologies/snat.yaml');
+    const built = await deploy('topologies/snat.yaml');
     const external = hosts.withRole('external')[0];
     test.skip(!external, 'the target has no external host to receive the traffic');
     const responder = await startResponder(hosts.shell(external.name), external.name);
     try {
-      const reply = await send(lab, 'vm1', external.name, { kind: 'tcp', port: responder.port });
+      const reply = await send(built, 'vm1', external.name, { kind: 'tcp', port: responder.port });
       expect(reply).toPass();
       const [answeredBy, seenSource] = (reply.reply ?? '').split(' ');
       expect(answeredBy).toBe(external.name);
-      expect(seenSource, 'source address the external host saw').toBe(lab.routers.r1.externalAddress);
-      expect(seenSource).not.toBe(lab.workloads.vm1.ports[0].address);
+      expect(seenSource, 'source address the external host saw').toBe(built.routers.r1.externalAddress);
+      expect(seenSource).not.toBe(built.workloads.vm1.ports[0].address);
     } finally {
       await responder.stop();
     }

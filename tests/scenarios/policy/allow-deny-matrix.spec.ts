@@ -11,8 +11,8 @@ test(
   'network policy: allow and deny by protocol and port, in both directions',
   { tag: ['@sanity', '@regression', '@policy'], annotation: [{ type: 'id', description: 'NV-POL-001' }, { type: 'requires', description: 'policy' }] },
   async ({ deploy, reachability }) => {
-    const lab = await deploy('topologies/network-policy.yaml');
-    const matrix = await reachability(lab, {
+    const built = await deploy('topologies/network-policy.yaml');
+    const matrix = await reachability(built, {
       from: ['web', 'db', 'admin'],
       to: ['web', 'db', 'admin'],
       flows: ['icmp', 'tcp/5000', 'tcp/7', 'udp/7'],

@@ -10,13 +10,13 @@ test(
   'network policy: rules flip between allow and deny at run time',
   { tag: ['@regression', '@policy'], annotation: [{ type: 'id', description: 'NV-POL-002' }, { type: 'requires', description: 'policy' }] },
   async ({ deploy, send, orchestrator }) => {
-    const lab = await deploy('topologies/network-policy.yaml');
+    const built = await deploy('topologies/network-policy.yaml');
     const flow = async (from: string, to: string, port: number, verdict: 'allow' | 'deny') => {
-      const result = await send(lab, from, to, { kind: 'tcp', port }, verdict === 'allow');
+      const result = await send(built, from, to, { kind: 'tcp', port }, verdict === 'allow');
       await test.step(`${from} -> ${to} tcp/${port}: ${verdict}`, () => (verdict === 'allow' ? expect(result).toPass() : expect(result).not.toPass()));
     };
     const flip = (policy: string, rule: number, action: 'allow' | 'deny') =>
-      test.step(`set ${policy} rule ${rule} to ${action}`, () => orchestrator.setPolicyRuleAction(lab, policy, rule, action));
+      test.step(`set ${policy} rule ${rule} to ${action}`, () => orchestrator.setPolicyRuleAction(built, policy, rule, action));
 
     await test.step('ops rule 0: deny -> allow -> deny', async () => {
       await flow('admin', 'db', 5000, 'deny');

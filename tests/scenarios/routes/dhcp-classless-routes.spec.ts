@@ -13,9 +13,9 @@ test(
   'DHCP: address, MTU, default route and classless static route pushed to a workload',
   { tag: ['@regression', '@dhcp', '@routes'], annotation: [{ type: 'id', description: 'NV-RT-002' }, { type: 'requires', description: 'dhcp' }] },
   async ({ deploy, send, target }) => {
-    const lab = await deploy('topologies/dhcp-routes.yaml');
-    const { client1, client2 } = lab.workloads;
-    const subnet = (network: string) => lab.topology.networks.find((n) => n.name === network)!.subnets[0];
+    const built = await deploy('topologies/dhcp-routes.yaml');
+    const { client1, client2 } = built.workloads;
+    const subnet = (network: string) => built.topology.networks.find((n) => n.name === network)!.subnets[0];
 
     await test.step('each client has its planned address and the workload MTU, by DHCP', async () => {
       for (const client of [client1, client2]) {
@@ -36,8 +36,8 @@ test(
       expect(client2Routes.map((r) => r.destination)).not.toContain('192.168.200.0/24');
     });
     await test.step('client1 reaches 192.168.200.10 through the pushed route; client2 does not', async () => {
-      expect(await send(lab, 'client1', '192.168.200.10', { kind: 'tcp', port: 5000 })).toPass();
-      expect(await send(lab, 'client2', '192.168.200.10', { kind: 'tcp', port: 5000 }, false)).not.toPass();
+      expect(await send(built, 'client1', '192.168.200.10', { kind: 'tcp', port: 5000 })).toPass();
+      expect(await send(built, 'client2', '192.168.200.10', { kind: 'tcp', port: 5000 }, false)).not.toPass();
     });
   },
 );

@@ -11,8 +11,8 @@ test(
   'router static route to a forwarding workload: its prefix is reachable, a prefix without a route is not',
   { tag: ['@regression', '@routes', '@l3'], annotation: [{ type: 'id', description: 'NV-RT-001' }] },
   async ({ deploy, reachability }) => {
-    const lab = await deploy('topologies/vm-static-route.yaml');
-    const matrix = await reachability(lab, {
+    const built = await deploy('topologies/vm-static-route.yaml');
+    const matrix = await reachability(built, {
       from: ['client'],
       to: ['far', '192.168.201.1', 'fwd'],
       flows: ['icmp', 'tcp/5000'],

@@ -11,8 +11,8 @@ test(
   'security group: egress rules allow only the named flows out; replies to inbound flows still leave',
   { tag: ['@regression', '@sg'], annotation: [{ type: 'id', description: 'NV-SG-002' }] },
   async ({ deploy, reachability }) => {
-    const lab = await deploy('topologies/sg-egress.yaml');
-    const matrix = await reachability(lab, {
+    const built = await deploy('topologies/sg-egress.yaml');
+    const matrix = await reachability(built, {
       from: ['client', 'server'],
       to: ['client', 'server'],
       flows: ['icmp', 'tcp/5000', 'tcp/7', 'udp/7'],

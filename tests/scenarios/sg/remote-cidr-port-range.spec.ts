@@ -10,8 +10,8 @@ test(
   'security group: remote CIDR and port ranges admit exactly the ports and sources they name',
   { tag: ['@regression', '@sg'], annotation: [{ type: 'id', description: 'NV-SG-003' }] },
   async ({ deploy, reachability }) => {
-    const lab = await deploy('topologies/sg-remote-cidr-ports.yaml');
-    const matrix = await reachability(lab, {
+    const built = await deploy('topologies/sg-remote-cidr-ports.yaml');
+    const matrix = await reachability(built, {
       from: ['near', 'far'],
       to: ['server'],
       flows: ['icmp', 'tcp/7', 'tcp/22', 'http', 'tcp/5000', 'udp/7', 'udp/5000'],

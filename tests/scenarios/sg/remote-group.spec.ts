@@ -10,8 +10,8 @@ test(
   'security group: ICMP and TCP/22 from the remote group, everything else denied',
   { tag: ['@sanity', '@regression', '@sg'], annotation: [{ type: 'id', description: 'NV-SG-001' }] },
   async ({ deploy, reachability }) => {
-    const lab = await deploy('topologies/security-group.yaml');
-    const matrix = await reachability(lab, {
+    const built = await deploy('topologies/security-group.yaml');
+    const matrix = await reachability(built, {
       from: ['client', 'server', 'outsider'],
       to: ['client', 'server', 'outsider'],
       flows: ['icmp', 'tcp/22', 'tcp/5000', 'udp/7'],

@@ -11,7 +11,7 @@ test(
   'security group: a rule added at run time takes effect, and stops when removed',
   { tag: ['@regression', '@sg'], annotation: [{ type: 'id', description: 'NV-SG-005' }] },
   async ({ deploy, reachability, orchestrator }) => {
-    const lab = await deploy('topologies/sg-runtime.yaml');
+    const built = await deploy('topologies/sg-runtime.yaml');
     const rule = { direction: 'ingress', protocol: 'tcp', ports: 5000 } as const;
     const allowing = (flows: string[]): MatrixSpec => ({
       from: ['client'],
@@ -22,15 +22,15 @@ test(
     });
 
     await test.step('before: ICMP only', async () => {
-      expect(await reachability(lab, allowing(['icmp']))).toBeAsExpected();
+      expect(await reachability(built, allowing(['icmp']))).toBeAsExpected();
     });
     await test.step('rule "ingress tcp 5000" added: TCP/5000 passes', async () => {
-      await orchestrator.addSecurityGroupRule(lab, 'web', rule);
-      expect(await reachability(lab, allowing(['icmp', 'tcp/5000']))).toBeAsExpected();
+      await orchestrator.addSecurityGroupRule(built, 'web', rule);
+      expect(await reachability(built, allowing(['icmp', 'tcp/5000']))).toBeAsExpected();
     });
     await test.step('rule removed: TCP/5000 is dropped again', async () => {
-      await orchestrator.removeSecurityGroupRule(lab, 'web', rule);
-      expect(await reachability(lab, allowing(['icmp']))).toBeAsExpected();
+      await orchestrator.removeSecurityGroupRule(built, 'web', rule);
+      expect(await reachability(built, allowing(['icmp']))).toBeAsExpected();
     });
   },
 );

@@ -12,9 +12,9 @@ test(
   'security group: replies of admitted flows pass, everything no rule admits is dropped',
   { tag: ['@regression', '@sg'], annotation: [{ type: 'id', description: 'NV-SG-004' }] },
   async ({ deploy, reachability }) => {
-    const lab = await deploy('topologies/sg-stateful.yaml');
+    const built = await deploy('topologies/sg-stateful.yaml');
     const workloads = ['client', 'server', 'open', 'mute'];
-    const matrix = await reachability(lab, {
+    const matrix = await reachability(built, {
       from: workloads,
       to: workloads,
       flows: ['icmp', 'tcp/5000'],

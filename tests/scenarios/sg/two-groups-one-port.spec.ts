@@ -10,8 +10,8 @@ test(
   'security group: a port in two groups admits the union of their rules',
   { tag: ['@regression', '@sg'], annotation: [{ type: 'id', description: 'NV-SG-006' }] },
   async ({ deploy, reachability }) => {
-    const lab = await deploy('topologies/sg-two-groups.yaml');
-    const matrix = await reachability(lab, {
+    const built = await deploy('topologies/sg-two-groups.yaml');
+    const matrix = await reachability(built, {
       from: ['client'],
       to: ['both', 'pingable', 'service'],
       flows: ['icmp', 'tcp/5000', 'udp/7'],

@@ -9,8 +9,8 @@ test(
   'tenants: an explicit router joins two tenants through a shared network, and only there',
   { tag: ['@regression', '@tenancy'], annotation: [{ type: 'id', description: 'NV-TEN-003' }] },
   async ({ deploy, reachability }) => {
-    const lab = await deploy('topologies/tenants-router.yaml');
-    const matrix = await reachability(lab, {
+    const built = await deploy('topologies/tenants-router.yaml');
+    const matrix = await reachability(built, {
       from: ['blue1', 'red1', 'red2'],
       to: ['blue1', 'red1', 'red2'],
       flows: ['icmp', 'tcp/5000'],

@@ -10,13 +10,13 @@ test(
   'tenants: overlapping CIDRs and equal addresses, each tenant reaches only its own workloads',
   { tag: ['@sanity', '@regression', '@tenancy'], annotation: [{ type: 'id', description: 'NV-TEN-001' }] },
   async ({ deploy, reachability }) => {
-    const lab = await deploy('topologies/tenants-overlap.yaml');
-    expect(lab.workloads.blue1.ports[0].address).toBe(lab.workloads.red1.ports[0].address);
-    expect(lab.workloads.blue1.host).toBe(lab.workloads.red1.host);
+    const built = await deploy('topologies/tenants-overlap.yaml');
+    expect(built.workloads.blue1.ports[0].address).toBe(built.workloads.red1.ports[0].address);
+    expect(built.workloads.blue1.host).toBe(built.workloads.red1.host);
 
     for (const [tenant, other] of [['blue', 'red'], ['red', 'blue']]) {
       await test.step(`${tenant}2 reaches ${tenant}1 and ${tenant}3, not ${other}'s own address`, async () => {
-        const matrix = await reachability(lab, {
+        const matrix = await reachability(built, {
           from: [`${tenant}2`],
           to: [`${tenant}1`, `${tenant}3`, `${other}3`],
           flows: ['icmp', 'tcp/5000'],

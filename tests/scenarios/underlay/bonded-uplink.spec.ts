@@ -15,21 +15,21 @@ test(
   'bonded uplink: traffic between chassis keeps flowing with either bond member down, and after it comes back',
   { tag: ['@regression', '@underlay'], annotation: [{ type: 'id', description: 'NV-UL-003' }, { type: 'requires', description: 'underlay:bond' }] },
   async ({ deploy, faults, monitor, send, hosts }, testInfo) => {
-    const lab = await deploy('topologies/l2-two-chassis.yaml');
-    const { vm1, vm2 } = lab.workloads;
+    const built = await deploy('topologies/l2-two-chassis.yaml');
+    const { vm1, vm2 } = built.workloads;
     const bonded = [vm1.host, vm2.host].find((h) => (hosts.get(h).data?.uplinks.length ?? 0) >= 2);
     test.skip(!bonded, `neither ${vm1.host} nor ${vm2.host} has a bonded uplink`);
-    const traffic = await Promise.all([monitor(lab, 'vm1', 'vm2', 'icmp', { intervalMs: 20 }), monitor(lab, 'vm1', 'vm2', 'tcp')]);
+    const traffic = await Promise.all([monitor(built, 'vm1', 'vm2', 'icmp', { intervalMs: 20 }), monitor(built, 'vm1', 'vm2', 'tcp')]);
 
     for (const member of hosts.get(bonded!).data!.uplinks) {
       // Soft: with the whole bond down, the loss-window verdict below is still reported.
       const down = await faults.linkDown(bonded!, member);
       await test.step(`${bonded} ${member} down: vm1 and vm2 still talk`, async () => {
-        expect.soft(await send(lab, 'vm1', 'vm2', { kind: 'tcp', port: 5000 }), `vm1 -> vm2 with ${bonded} ${member} down`).toPass();
+        expect.soft(await send(built, 'vm1', 'vm2', { kind: 'tcp', port: 5000 }), `vm1 -> vm2 with ${bonded} ${member} down`).toPass();
       });
       await down.undo();
       await test.step(`${bonded} ${member} back up: vm1 and vm2 still talk`, async () => {
-        expect.soft(await send(lab, 'vm1', 'vm2', { kind: 'tcp', port: 5000 }), `vm1 -> vm2 with ${bonded} ${member} back up`).toPass();
+        expect.soft(await send(built, 'vm1', 'vm2', { kind: 'tcp', port: 5000 }), `vm1 -> vm2 with ${bonded} ${member} back up`).toPass();
       });
     }
     await test.step(`the background traffic was never silent for ${FAILOVER_MS} ms and flows at the end`, async () => {

@@ -14,8 +14,8 @@ test(
   'tunnels use the data network only: tunnel packets on the chassis uplink, none on its management interface',
   { tag: ['@regression', '@underlay'], annotation: [{ type: 'id', description: 'NV-UL-001' }, { type: 'requires', description: 'underlay:separate' }] },
   async ({ deploy, send, hosts }) => {
-    const lab = await deploy('topologies/l2-two-chassis.yaml');
-    const { vm1, vm2 } = lab.workloads;
+    const built = await deploy('topologies/l2-two-chassis.yaml');
+    const { vm1, vm2 } = built.workloads;
     const host = hosts.get(vm1.host);
     const shell = hosts.shell(vm1.host);
     const management = (await interfaceWithAddress(shell, host.management)).name;
@@ -24,8 +24,8 @@ test(
 
     const { packets } = await captureMany(shell, [management, ...uplinks], { filter: ['ip'], maxSeconds: 60 }, async () => {
       for (const [from, to] of [['vm1', 'vm2'], ['vm2', 'vm1']]) {
-        for (let i = 0; i < 3; i++) expect(await send(lab, from, to, { kind: 'icmp' })).toPass();
-        expect(await send(lab, from, to, { kind: 'tcp', port: 5000 })).toPass();
+        for (let i = 0; i < 3; i++) expect(await send(built, from, to, { kind: 'icmp' })).toPass();
+        expect(await send(built, from, to, { kind: 'tcp', port: 5000 })).toPass();
       }
     });
     const tunnelled = (iface: string) => packets[iface].map(classify).filter((p) => p.encap.kind !== 'none');

@@ -14,8 +14,8 @@ test(
   'routed underlay: tunnels between data subnets cross the underlay router, tunnels within one do not',
   { tag: ['@regression', '@underlay'], annotation: [{ type: 'id', description: 'NV-UL-002' }, { type: 'requires', description: 'underlay:routed' }] },
   async ({ deploy, send, hosts }) => {
-    const lab = await deploy('topologies/three-chassis.yaml');
-    const { vm1, vm2, vm3 } = lab.workloads;
+    const built = await deploy('topologies/three-chassis.yaml');
+    const { vm1, vm2, vm3 } = built.workloads;
     const endpoint = (host: string) => hosts.get(host).data!.address;
     const [router] = hosts.withRole('router');
 
@@ -27,7 +27,7 @@ test(
 
     const { packets } = await capture(hosts.shell(router.name), { iface: 'any', filter: ['udp'], maxSeconds: 60 }, async () => {
       for (const [from, to] of [['vm1', 'vm2'], ['vm2', 'vm1'], ['vm1', 'vm3'], ['vm3', 'vm1']]) {
-        for (let i = 0; i < 3; i++) expect(await send(lab, from, to, { kind: 'icmp' })).toPass();
+        for (let i = 0; i < 3; i++) expect(await send(built, from, to, { kind: 'icmp' })).toPass();
       }
     });
     const tunnelled = packets.map(classify).filter((p) => p.encap.kind !== 'none' && p.inner);
