@@ -62,3 +62,10 @@ export async function createExternalNetwork(l: OpenStackLayout, token: string, s
     },
   });
 }
+
+/** Neutron's view of the OVN chassis (its "agents"): host -> agent type, for those it sees alive. */
+export async function liveAgents(l: OpenStackLayout, token: string): Promise<Map<string, string>> {
+  const { json } = await call('GET', `${neutronUrl(l)}/v2.0/agents`, token);
+  const agents = json.agents as Array<{ host: string; agent_type: string; alive: boolean }>;
+  return new Map(agents.filter((a) => a.alive).map((a) => [a.host, a.agent_type]));
+}

@@ -9,11 +9,11 @@ import { NetvetError } from '../util/errors';
 import { run } from '../util/exec';
 import { missing, type Requirement } from '../util/packages';
 import { isAlive } from '../util/processes';
-import { PHYSICAL_NETWORK } from './chassis';
+import { EXTERNAL_BRIDGE, PHYSICAL_NETWORK } from './chassis';
 import { connectionString, DATABASES } from './control-plane';
 import type { Journal } from './journal';
 import { SEGMENTS } from './network';
-import { adminToken, createExternalNetwork, registerNetworkService } from './openstack-bootstrap';
+import { adminToken, createExternalNetwork, liveAgents, registerNetworkService } from './openstack-bootstrap';
 import * as config from './openstack-config';
 import type { OpenStackLayout } from './openstack-config';
 import type { LabHost, LabPlan } from './plan';
@@ -159,6 +159,53 @@ async function startDashboard(l: OpenStackLayout, host: LabHost, journal: Journa
 }
 
 /**
+ * What Neutron expects of OVN when it starts. Neutron Zed reads a chassis' gateway mark (`ovn-cms-options`) and bridge mappings from the
+ * southbound Chassis' external_ids, where ovn-controller put them before OVN 22; OVN 23 reports
+ * them in other_config only. Copying them lets Neutron schedule router gateways on the gateway
+ * chassis and bind their ports, as on a deployment whose versions match.
+ */
+async function prepareOvn(plan: LabPlan): Promise<void> {
+  const sb = `--db=${connectionString(plan, DATABASES.southbound)}`;
+  for (const host of plan.chassis.filter((c) => c.roles.includes('gateway'))) {
+    const marks = ['external_ids:ovn-cms-options=enable-chassis-as-gw', `external_ids:ovn-bridge-mappings=${PHYSICAL_NETWORK}:${EXTERNAL_BRIDGE}`];
+    await run(['ovn-sbctl', sb, '--timeout=10', 'set', 'Chassis', host.name, ...marks], { timeoutMs: 15_000 });
+  }
+  // Neutron makes this group (every secured port in it, dropping what no rule allows) before it
+  // forks, over a short connection that a Raft cluster here often answers too late; it then goes
+  // on without it and refuses every port for a while. The same group, made first, is what it finds.
+  const drop = 'neutron_pg_drop';
+  await run([
+    'ovn-nbctl', `--db=${connectionString(plan, DATABASES.northbound)}`, '--timeout=10',
+    'pg-add', drop,
+    '--', 'acl-add', drop, 'from-lport', '1001', `inport == @${drop} && ip`, 'drop',
+    '--', 'acl-add', drop, 'to-lport', '1001', `outport == @${drop} && ip`, 'drop',
+  ], { timeoutMs: 15_000 });
+}
+
+/**
+ * Ready is more than answering: Neutron must have loaded OVN's southbound view (every chassis an
+ * agent, alive; gateways as gateway agents, or routers get no gateway) and created its
+ * `neutron_pg_drop` port group in the northbound DB (until then every port create fails with 500).
+ */
+async function waitForNeutronOnOvn(plan: LabPlan, l: OpenStackLayout, token: string, timeoutMs = 60_000): Promise<void> {
+  const nb = `--db=${connectionString(plan, DATABASES.northbound)}`;
+  const deadline = Date.now() + timeoutMs;
+  const missing = async () => {
+    const agents = await liveAgents(l, token);
+    const wrong = plan.chassis.filter((c) => {
+      const type = agents.get(c.name);
+      return !type || c.roles.includes('gateway') !== /Gateway/.test(type);
+    });
+    const dropGroup = (await run(['ovn-nbctl', nb, '--timeout=10', '--bare', '--columns=_uuid', 'find', 'Port_Group', 'name=neutron_pg_drop'], { timeoutMs: 15_000 })).stdout.trim();
+    return [...wrong.map((c) => `agent ${c.name}`), ...(dropGroup ? [] : ['port group neutron_pg_drop'])];
+  };
+  for (let left = await missing(); left.length; left = await missing()) {
+    if (Date.now() > deadline) throw new NetvetError(`Neutron is not ready on OVN after ${timeoutMs / 1000} s: no ${left.join(', ')}`, `see ${join(l.dir, 'neutron-server.log')}`);
+    await sleep(250);
+  }
+}
+
+/**
  * OpenStack on the lab: MariaDB, Keystone, Neutron (ML2/OVN, writing into the lab's NB/SB clusters,
  * routers on the gateway chassis that are marked enable-chassis-as-gw) and Horizon, all in api1.
  * Schema migrations run in parallel; each service is started as soon as what it needs is there.
@@ -185,8 +232,8 @@ export async function buildOpenStack(plan: LabPlan, journal: Journal, progress: 
     writeFile(config.neutronConfs(l)[1], config.ml2Config(l)),
     writeFile(cloudsYamlPath(plan), config.cloudsYaml(l, cloudName(plan)), { mode: 0o600 }),
   ]);
-  await startMariadb(l, host, journal);
-  step('MariaDB up');
+  await Promise.all([startMariadb(l, host, journal), prepareOvn(plan)]);
+  step('MariaDB up, OVN prepared for Neutron');
   const apis = async () => {
     const [neutronPid] = await Promise.all([
       startNeutron(l, host, journal).then((pid) => (step('Neutron schema migrated, neutron-server started'), pid)),
@@ -203,6 +250,8 @@ export async function buildOpenStack(plan: LabPlan, journal: Journal, progress: 
       pool: { start: plan.external.routerGateways[0], end: plan.external.floatingIps[1] },
     });
     step(`external network '${EXTERNAL_NETWORK}' created`);
+    await waitForNeutronOnOvn(plan, l, token);
+    step('Neutron sees every chassis (gateways as gateways) and has its drop port group in OVN');
   };
   const dashboard = async () => {
     if (!plan.profile.openstack?.dashboard) return;
