@@ -14,13 +14,16 @@ export interface DaemonSnapshot {
 
 /**
  * Prints the live pid of the daemon, then its NUL-separated command line, a `\0--env--\0` mark and
- * its environment; prints nothing when it is not running (no pid file, a dead or zombie pid).
+ * its environment; prints nothing when it is not running (no pid file, a dead or zombie pid, or a
+ * pid reused by a process whose command line does not name the daemon's pid file).
  */
 const SNAPSHOT = [
   'p=$(cat "$1/$2.pid" 2>/dev/null) || exit 0',
   'case "$p" in ""|*[!0-9]*) exit 0;; esac',
   'state=$(sed -n "s/^State:[[:space:]]*\\([A-Z]\\).*/\\1/p" /proc/$p/status 2>/dev/null)',
   '[ -n "$state" ] && [ "$state" != Z ] || exit 0',
+  // A stale pid file whose PID now belongs to another process: not our daemon, never signal it.
+  'tr "\\0" " " < /proc/$p/cmdline | grep -qF -- "$2" || exit 0',
   'printf "%s\\n" "$p"; cat /proc/$p/cmdline; printf "\\0--env--\\0"; cat /proc/$p/environ',
 ].join('\n');
 
