@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Target } from '../../target/schema';
 import type { TargetHosts } from '../../target/hosts';
 import type { FloatingIp as TopologyFloatingIp, Router as TopologyRouter, Topology, Workload } from '../../topology';
@@ -10,6 +9,7 @@ import type { SecurityGroupRuleSpec } from '../../topology/runtime-rules';
 import { resolveRuntimeRule } from '../../topology/runtime-rules';
 import type { DeployedWorkload, Deployment, NetworkSegment, Orchestrator } from '../types';
 import { purgeProject, undoRecord, type Undo } from './cleanup';
+import { describeState } from './diagnose';
 import { loadCredentials, type Credentials } from './credentials';
 import { Keystone } from './keystone';
 import { Neutron, type FloatingIp, type Network, type Port, type Router, type SecurityGroup, type Subnet } from './neutron';
@@ -31,8 +31,6 @@ interface Built {
   /** The deployment's run journal: what is made later (a server on a dashboard-made network) is recorded there too. */
   journal: RunJournal;
 }
-
-const STATUS_TIMEOUT_MS = 60_000;
 
 /**
  * OpenStack as the orchestrator: topologies become Keystone projects and Neutron networks, subnets,
@@ -142,7 +140,7 @@ export class OpenStackOrchestrator implements Orchestrator {
     for (const router of topology.routers) deployment.routers[router.name] = { name: router.name, externalAddress: await this.createRouter(b, router, name, journal) };
     const placement = this.place(topology.workloads).hosts;
     await Promise.all(topology.workloads.map(async (w) => (deployment.workloads[w.name] = await this.createServer(b, w, placement.get(w.name)!, prefix))));
-    await this.waitForStatus('port', [...b.ports.values()], () => 'ACTIVE');
+    await this.neutron.waitForStatus('port', [...b.ports.values()], () => 'ACTIVE');
     for (const fip of topology.floatingIps) deployment.floatingIps[fip.name] = await this.createFloatingIp(b, deployment, fip, name, journal);
     await this.settle();
     return deployment;
@@ -173,7 +171,7 @@ export class OpenStackOrchestrator implements Orchestrator {
       external_gateway_info: { network_id: await this.external(), enable_snat: snat, ...(address ? { external_fixed_ips: [{ ip_address: address }] } : {}) },
     });
     const gatewayPorts = await this.neutron.list<Port>('port', { device_id: created.id, device_owner: 'network:router_gateway' });
-    await this.waitForStatus('port', gatewayPorts.map((p) => p.id), () => 'ACTIVE');
+    await this.neutron.waitForStatus('port', gatewayPorts.map((p) => p.id), () => 'ACTIVE');
     return updated.external_gateway_info?.external_fixed_ips?.[0]?.ip_address ?? null;
   }
 
@@ -233,7 +231,7 @@ export class OpenStackOrchestrator implements Orchestrator {
       routes: [],
       forwarding: false,
     }, b.journal);
-    await this.waitForStatus('port', server.ports.map((p) => p.id), () => 'ACTIVE');
+    await this.neutron.waitForStatus('port', server.ports.map((p) => p.id), () => 'ACTIVE');
     await this.settle();
     deployment.workloads[name] = server;
     return server;
@@ -276,27 +274,8 @@ export class OpenStackOrchestrator implements Orchestrator {
         internal_ip_address: workload.ports[pf.port].address,
       });
     }
-    await this.waitForStatus('floatingip', [created.id], () => (fip.workload !== null ? 'ACTIVE' : 'DOWN'));
+    await this.neutron.waitForStatus('floatingip', [created.id], () => (fip.workload !== null ? 'ACTIVE' : 'DOWN'));
     return { name: fip.name, address: created.floating_ip_address, workload: fip.workload, port: fip.workload === null ? null : (fip.port ?? 0) };
-  }
-
-  /** Polls Neutron until every resource has the status it should; the error names the ones that do not. */
-  private async waitForStatus(kind: 'port' | 'floatingip', ids: string[], wanted: (id: string) => string): Promise<void> {
-    if (!ids.length) return;
-    const deadline = Date.now() + STATUS_TIMEOUT_MS;
-    for (;;) {
-      const rows = await this.neutron.list<{ id: string; status: string; name?: string; floating_ip_address?: string }>(kind, { id: ids });
-      const behind = ids.filter((id) => rows.find((r) => r.id === id)?.status !== wanted(id));
-      if (!behind.length) return;
-      if (Date.now() > deadline) {
-        const describe = (id: string) => {
-          const row = rows.find((r) => r.id === id);
-          return `${row?.name || row?.floating_ip_address || id} is ${row?.status ?? 'gone'} (wanted ${wanted(id)})`;
-        };
-        throw new NetvetError(`Neutron did not converge within ${STATUS_TIMEOUT_MS / 1000} s: ${behind.map(describe).join('; ')}`, 'check that ovn-controller runs on the chassis and neutron-server on the controller');
-      }
-      await sleep(200);
-    }
   }
 
   /** Where the SDN under Neutron is OVN and reachable, waits until every chassis has applied what Neutron wrote. */
@@ -310,7 +289,7 @@ export class OpenStackOrchestrator implements Orchestrator {
     const t = b.tenants.get(deployment.topology.floatingIps.find((f) => f.name === floatingIp)!.tenant)!;
     const id = b.floatingIps.get(floatingIp)!;
     await t.neutron.update('floatingip', id, { port_id: b.ports.get(`${workload}:${port}`) });
-    await this.waitForStatus('floatingip', [id], () => 'ACTIVE');
+    await this.neutron.waitForStatus('floatingip', [id], () => 'ACTIVE');
     await this.settle();
     deployment.floatingIps[floatingIp] = { ...fip, workload, port };
   }
@@ -322,7 +301,7 @@ export class OpenStackOrchestrator implements Orchestrator {
     const t = b.tenants.get(deployment.topology.floatingIps.find((f) => f.name === floatingIp)!.tenant)!;
     const id = b.floatingIps.get(floatingIp)!;
     await t.neutron.update('floatingip', id, { port_id: null });
-    await this.waitForStatus('floatingip', [id], () => 'DOWN');
+    await this.neutron.waitForStatus('floatingip', [id], () => 'DOWN');
     await this.settle();
     deployment.floatingIps[floatingIp] = { ...fip, workload: null, port: null };
   }
@@ -407,17 +386,7 @@ export class OpenStackOrchestrator implements Orchestrator {
   }
 
   async diagnose(deployment: Deployment): Promise<Array<{ name: string; body: string }>> {
-    const b = this.built.get(deployment.prefix);
-    const projects = [...(b?.tenants.values() ?? [])].map((t) => t.projectId);
-    const dump = async (kind: 'network' | 'subnet' | 'port' | 'router' | 'security_group' | 'floatingip') => {
-      const rows = (await Promise.all(projects.map((project_id) => this.neutron.list(kind, { project_id })))).flat();
-      return { name: `Neutron ${kind}s`, body: maskSecrets(JSON.stringify(rows, null, 2)) };
-    };
-    const views = [dump('network'), dump('subnet'), dump('port'), dump('router'), dump('security_group'), dump('floatingip')];
-    if (this.target.ovn) {
-      const text = async (name: string, argv: string[]) => ({ name, body: (await run(argv, { allowFail: true, timeoutMs: 20_000 })).stdout });
-      views.push(text('ovn-nbctl show', ['ovn-nbctl', `--db=${this.target.ovn.northbound}`, 'show']), text('ovn-sbctl show', ['ovn-sbctl', `--db=${this.target.ovn.southbound}`, 'show']));
-    }
-    return Promise.all(views.map((v) => v.catch((error: Error) => ({ name: 'Neutron state', body: maskSecrets(error.message) }))));
+    return describeState(this.target, this.neutron, [...(this.built.get(deployment.prefix)?.tenants.values() ?? [])].map((t) => t.projectId));
   }
+
 }

@@ -1,4 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { NetvetError } from '../../util/errors';
 import type { RequestOptions, Session } from './session';
+
+const STATUS_TIMEOUT_MS = 60_000;
 
 export interface Network {
   id: string;
@@ -115,6 +119,25 @@ export class Neutron {
   /** Deletes, tolerating what is already gone and retrying what is still in use, as Tempest's cleanups do. */
   async delete(kind: Kind, id: string): Promise<void> {
     await this.call('DELETE', `/${COLLECTIONS[kind]}/${id}`, undefined, { notFoundOk: true, retryConflict: true });
+  }
+
+  /** Polls until every port or floating IP has the status it should (ACTIVE, DOWN); the error names the ones that do not. */
+  async waitForStatus(kind: 'port' | 'floatingip', ids: string[], wanted: (id: string) => string): Promise<void> {
+    if (!ids.length) return;
+    const deadline = Date.now() + STATUS_TIMEOUT_MS;
+    for (;;) {
+      const rows = await this.list<{ id: string; status: string; name?: string; floating_ip_address?: string }>(kind, { id: ids });
+      const behind = ids.filter((id) => rows.find((r) => r.id === id)?.status !== wanted(id));
+      if (!behind.length) return;
+      if (Date.now() > deadline) {
+        const describe = (id: string) => {
+          const row = rows.find((r) => r.id === id);
+          return `${row?.name || row?.floating_ip_address || id} is ${row?.status ?? 'gone'} (wanted ${wanted(id)})`;
+        };
+        throw new NetvetError(`Neutron did not converge within ${STATUS_TIMEOUT_MS / 1000} s: ${behind.map(describe).join('; ')}`, 'check that ovn-controller runs on the chassis and neutron-server on the controller');
+      }
+      await sleep(200);
+    }
   }
 
   async addRouterInterface(routerId: string, via: { subnet_id: string } | { port_id: string }): Promise<void> {
