@@ -147,7 +147,7 @@ async function startNeutron(l: OpenStackLayout, host: LabHost, journal: Journal)
 }
 
 async function startDashboard(l: OpenStackLayout, host: LabHost, journal: Journal): Promise<void> {
-  await writeFile(join(l.dir, `${config.DASHBOARD_SETTINGS}.py`), config.dashboardSettings(l));
+  await writeFile(join(l.dir, `${config.DASHBOARD_SETTINGS}.py`), config.dashboardSettings(l), { mode: 0o600 });
   const pid = await startService(
     journal,
     host,
@@ -227,7 +227,8 @@ export async function buildOpenStack(plan: LabPlan, journal: Journal, progress: 
   };
   await plugApiHost(plan, host, journal);
   await Promise.all([
-    writeFile(config.keystoneConf(l), config.keystoneConfig(l)),
+    // Files holding passwords or keys are the owner's only.
+    writeFile(config.keystoneConf(l), config.keystoneConfig(l), { mode: 0o600 }),
     writeFile(config.neutronConfs(l)[0], config.neutronConfig(l), { mode: 0o600 }),
     writeFile(config.neutronConfs(l)[1], config.ml2Config(l)),
     writeFile(cloudsYamlPath(plan), config.cloudsYaml(l, cloudName(plan)), { mode: 0o600 }),
