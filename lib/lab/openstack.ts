@@ -248,7 +248,8 @@ export async function buildOpenStack(plan: LabPlan, journal: Journal, progress: 
       name: EXTERNAL_NETWORK,
       cidr: plan.external.cidr,
       gateway: plan.runner.external,
-      pool: { start: plan.external.routerGateways[0], end: plan.external.floatingIps[1] },
+      // Neutron takes router gateways and floating IPs from one pool: the target's floating IP range.
+      pool: { start: plan.external.floatingIps[0], end: plan.external.floatingIps[1] },
     });
     step(`external network '${EXTERNAL_NETWORK}' created`);
     await waitForNeutronOnOvn(plan, l, token);

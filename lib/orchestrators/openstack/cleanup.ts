@@ -27,14 +27,19 @@ export async function undoRecord(undo: Exclude<Undo, { workload: unknown }>, neu
     for (const found of await neutron.list<{ id: string }>(undo.neutron, { project_id: undo.projectId, name: undo.name })) await neutron.delete(undo.neutron, found.id);
   } else if ('floatingIp' in undo) {
     const fips = await neutron.list<FloatingIp>('floatingip', { project_id: undo.projectId });
-    for (const fip of fips.filter((f) => f.description === undo.floatingIp)) await neutron.delete('floatingip', fip.id);
+    for (const fip of fips.filter((f) => f.description === undo.floatingIp)) {
+      await neutron.removePortForwardings(fip.id);
+      await neutron.delete('floatingip', fip.id);
+    }
   } else {
     const { projectId, router, subnet } = undo.routerInterface;
     const [routers, subnets] = await Promise.all([
       neutron.list<Router>('router', { project_id: projectId, name: router }),
-      neutron.list<{ id: string }>('subnet', { project_id: projectId, name: subnet }),
+      // By name alone: the subnet may be another tenant's (a shared network), and names carry the deployment prefix.
+      neutron.list<{ id: string }>('subnet', { name: subnet }),
     ]);
     for (const r of routers) {
+      if (r.routes?.length) await neutron.clearRoutes(r.id);
       const ports = await neutron.list<Port>('port', { device_id: r.id, device_owner: 'network:router_interface' });
       for (const port of ports.filter((p) => p.fixed_ips.some((ip) => subnets.some((s) => s.id === ip.subnet_id)))) {
         await neutron.removeRouterInterface(r.id, { port_id: port.id });
@@ -51,10 +56,12 @@ export async function purgeProject(neutron: Neutron, projectId: string): Promise
   const removed: string[] = [];
   const own = { project_id: projectId };
   for (const fip of await neutron.list<FloatingIp>('floatingip', own)) {
+    await neutron.removePortForwardings(fip.id);
     await neutron.delete('floatingip', fip.id);
     removed.push(`floating IP ${fip.floating_ip_address}`);
   }
   for (const router of await neutron.list<Router>('router', own)) {
+    if (router.routes?.length) await neutron.clearRoutes(router.id);
     for (const port of await neutron.list<Port>('port', { device_id: router.id, device_owner: 'network:router_interface' })) {
       await neutron.removeRouterInterface(router.id, { port_id: port.id });
     }

@@ -117,8 +117,8 @@ export class OpenStackOrchestrator implements Orchestrator {
       journal.record(`network ${name(network.name)}`, { neutron: 'network', projectId: t.projectId, name: name(network.name) } satisfies Undo);
       // Sharing a network is an admin's call.
       const created = network.shared
-        ? await this.neutron.create<Network>('network', { name: name(network.name), project_id: t.projectId, shared: true })
-        : await t.neutron.create<Network>('network', { name: name(network.name) });
+        ? await this.neutron.create<Network>('network', { name: name(network.name), project_id: t.projectId, shared: true, mtu: this.target.workloads.mtu })
+        : await t.neutron.create<Network>('network', { name: name(network.name), mtu: this.target.workloads.mtu });
       b.networks.set(network.name, created.id);
       for (const subnet of network.subnets) {
         journal.record(`subnet ${name(subnet.name)}`, { neutron: 'subnet', projectId: t.projectId, name: name(subnet.name) } satisfies Undo);
@@ -137,7 +137,7 @@ export class OpenStackOrchestrator implements Orchestrator {
       }
     }
 
-    for (const router of topology.routers) deployment.routers[router.name] = { name: router.name, externalAddress: await this.createRouter(b, router, name, journal) };
+    for (const router of topology.routers) deployment.routers[router.name] = { name: router.name, externalAddress: await this.createRouter(b, topology, router, name, journal) };
     const placement = this.place(topology.workloads).hosts;
     await Promise.all(topology.workloads.map(async (w) => (deployment.workloads[w.name] = await this.createServer(b, w, placement.get(w.name)!, prefix))));
     await this.neutron.waitForStatus('port', [...b.ports.values()], () => 'ACTIVE');
@@ -146,7 +146,7 @@ export class OpenStackOrchestrator implements Orchestrator {
     return deployment;
   }
 
-  private async createRouter(b: Built, router: TopologyRouter, name: (n: string) => string, journal: RunJournal): Promise<string | null> {
+  private async createRouter(b: Built, topology: Topology, router: TopologyRouter, name: (n: string) => string, journal: RunJournal): Promise<string | null> {
     const t = b.tenants.get(router.tenant)!;
     journal.record(`router ${name(router.name)}`, { neutron: 'router', projectId: t.projectId, name: name(router.name) } satisfies Undo);
     const created = await t.neutron.create<Router>('router', { name: name(router.name) });
@@ -154,14 +154,18 @@ export class OpenStackOrchestrator implements Orchestrator {
       // A port with the planned address and MAC, so the router answers where the topology says it does.
       const portName = name(`${router.name}-${iface.network}`);
       journal.record(`port ${portName}`, { neutron: 'port', projectId: t.projectId, name: portName } satisfies Undo);
-      const port = await t.neutron.create<Port>('port', {
+      // Made by the admin for the router's project: on another tenant's shared network, addresses are the owner's to pick.
+      const port = await this.neutron.create<Port>('port', {
         name: portName,
+        project_id: t.projectId,
         network_id: b.networks.get(iface.network),
         fixed_ips: [{ subnet_id: b.subnets.get(iface.subnet), ip_address: iface.address }],
         mac_address: iface.mac,
       });
       journal.record(`interface of ${name(router.name)} on ${name(iface.subnet)}`, { routerInterface: { projectId: t.projectId, router: name(router.name), subnet: name(iface.subnet) } } satisfies Undo);
-      await t.neutron.addRouterInterface(created.id, { port_id: port.id });
+      // An address outside the pool of another tenant's (shared) subnet is an admin's to give a router.
+      const owner = b.tenants.get(topology.networks.find((n) => n.name === iface.network)!.tenant);
+      await (owner === t ? t.neutron : this.neutron).addRouterInterface(created.id, { port_id: port.id });
     }
     if (router.routes.length) await t.neutron.update('router', created.id, { routes: router.routes });
     if (!router.externalGateway) return null;
@@ -274,7 +278,8 @@ export class OpenStackOrchestrator implements Orchestrator {
         internal_ip_address: workload.ports[pf.port].address,
       });
     }
-    await this.neutron.waitForStatus('floatingip', [created.id], () => (fip.workload !== null ? 'ACTIVE' : 'DOWN'));
+    // Neutron counts a floating IP with forwarded ports as in use, as one bound to a port.
+    await this.neutron.waitForStatus('floatingip', [created.id], () => (fip.workload !== null || fip.portForwardings.length ? 'ACTIVE' : 'DOWN'));
     return { name: fip.name, address: created.floating_ip_address, workload: fip.workload, port: fip.workload === null ? null : (fip.port ?? 0) };
   }
 

@@ -45,6 +45,7 @@ export interface Router {
   name: string;
   status: string;
   external_gateway_info: { network_id: string; enable_snat?: boolean; external_fixed_ips?: FixedIp[] } | null;
+  routes?: Array<{ destination: string; nexthop: string }>;
 }
 
 export interface SecurityGroup {
@@ -147,6 +148,17 @@ export class Neutron {
   /** Forwards a port of a floating IP to a port inside (the port_forwarding extension); goes with the floating IP. */
   async addPortForwarding(floatingIpId: string, fields: Record<string, unknown>): Promise<void> {
     await this.call('POST', `/floatingips/${floatingIpId}/port_forwardings`, { port_forwarding: fields });
+  }
+
+  /** Removes a floating IP's port forwardings: Neutron refuses to delete a floating IP that has any. */
+  async removePortForwardings(floatingIpId: string): Promise<void> {
+    const { port_forwardings: forwardings } = await this.call<{ port_forwardings: Array<{ id: string }> }>('GET', `/floatingips/${floatingIpId}/port_forwardings`, undefined, { notFoundOk: true });
+    for (const pf of forwardings ?? []) await this.call('DELETE', `/floatingips/${floatingIpId}/port_forwardings/${pf.id}`, undefined, { notFoundOk: true });
+  }
+
+  /** Removes a router's static routes: Neutron keeps an interface while a route's next hop needs it. */
+  async clearRoutes(routerId: string): Promise<void> {
+    await this.update('router', routerId, { routes: [] });
   }
 
   async removeRouterInterface(routerId: string, via: { subnet_id: string } | { port_id: string }): Promise<void> {
