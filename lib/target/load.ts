@@ -11,11 +11,18 @@ export function targetFilePath(lab = 'default'): string {
   return join(process.env.NETVET_STATE_DIR ?? '/var/lib/netvet', 'labs', lab, 'target.yaml');
 }
 
+/** `lab up` options for the lab whose target file this is: its name, and the profile the openstack project's lab uses. */
+function labUpOptions(file: string): string {
+  const name = /\/labs\/([^/]+)\/target\.yaml$/.exec(file)?.[1];
+  if (!name || name === 'default') return '';
+  return ` --name ${name}${name === 'ostack' ? ' --profile topologies/labs/openstack.yaml' : ''}`;
+}
+
 export async function loadTarget(file = targetFilePath()): Promise<Target> {
   if (!existsSync(file)) {
     throw new NetvetError(
       `no target file at ${file}`,
-      process.env.NETVET_TARGET ? 'point NETVET_TARGET at an existing target file' : "bring the lab up first ('npx netvet lab up') or set NETVET_TARGET=<file>",
+      process.env.NETVET_TARGET ? 'point NETVET_TARGET at an existing target file' : `bring the lab up first ('npx netvet lab up${labUpOptions(file)}') or set NETVET_TARGET=<file>`,
     );
   }
   const target = parseYamlWith(targetSchema, await readFile(file, 'utf8'), file, {
