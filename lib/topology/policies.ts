@@ -1,7 +1,8 @@
 import type { Resolution } from './context';
-import type { Policy, PolicyRule, PortRange } from './model';
+import type { Policy, PolicyRule } from './model';
 import type { PolicySpec, TopologySpec } from './schema';
 import type { Path } from '../util/yaml/source';
+import { portRange } from './security-groups';
 
 type RuleSpec = PolicySpec['rules'][number];
 
@@ -50,17 +51,4 @@ function resolveRule(ctx: Resolution, policy: PolicySpec, rule: RuleSpec, path: 
     bidirectional: rule.bidirectional,
     source: ctx.place(path),
   };
-}
-
-function portRange(ctx: Resolution, rule: RuleSpec, path: Path): PortRange | null {
-  if (rule.protocol !== 'tcp' && rule.protocol !== 'udp') {
-    ctx.fail(path, `ports apply only to tcp and udp, not ${rule.protocol}`, 'remove ports, or set protocol: tcp or udp');
-    return null;
-  }
-  const [min, max] = typeof rule.ports === 'number' ? [rule.ports, rule.ports] : String(rule.ports).split('-').map(Number);
-  if (min < 1 || max > 65535 || min > max) {
-    ctx.fail(path, `'${rule.ports}' is not a port range`, 'write "<first>-<last>" with 1 <= first <= last <= 65535');
-    return null;
-  }
-  return { min, max };
 }

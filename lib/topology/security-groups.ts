@@ -50,7 +50,8 @@ export function resolveRule(ctx: Resolution, group: SecurityGroup, rule: RuleSpe
   };
 }
 
-function portRange(ctx: Resolution, rule: RuleSpec, path: Path): PortRange | null {
+/** The ports of a security group or policy rule, checked: only tcp and udp have them. */
+export function portRange(ctx: Resolution, rule: { protocol: string; ports?: number | string }, path: Path): PortRange | null {
   if (rule.protocol !== 'tcp' && rule.protocol !== 'udp') {
     ctx.fail(path, `ports apply only to tcp and udp, not ${rule.protocol}`, 'remove ports, or set protocol: tcp or udp');
     return null;

@@ -3,6 +3,7 @@ import { NetvetError } from '../../util/errors';
 import type { Deployment } from '../types';
 import { Names } from './names';
 import type { Northbound } from './northbound';
+import { protocolMatch } from './security-groups';
 
 /** The policies' rules, in file order, from FIRST_RULE down: the first rule a connection matches decides. */
 const FIRST_RULE = 2000;
@@ -107,15 +108,6 @@ function connections(topology: Topology, rule: PolicyRule): Connection[] {
     match: [`ip4.src == ${addresses(topology, [from])}`, `ip4.dst == ${addresses(topology, [to])}`, ...protocolMatch(rule)].join(' && '),
   });
   return rule.bidirectional ? [one(rule.from, rule.to), one(rule.to, rule.from)] : [one(rule.from, rule.to)];
-}
-
-function protocolMatch(rule: PolicyRule): string[] {
-  if (rule.protocol === 'any') return [];
-  if (rule.protocol === 'icmp') return ['icmp4'];
-  const { ports } = rule;
-  if (!ports) return [rule.protocol];
-  const field = `${rule.protocol}.dst`;
-  return ports.min === ports.max ? [`${field} == ${ports.min}`] : [`${field} >= ${ports.min}`, `${field} <= ${ports.max}`];
 }
 
 /** The networks' subnets as an OVN address set literal. */

@@ -4,7 +4,8 @@ import type { Names } from './names';
 const PRIORITY_RULE = '1002';
 const PRIORITY_DROP = '1001';
 
-function protocolMatch(rule: SecurityGroupRule): string[] {
+/** The protocol and destination ports of a rule (security group or policy) as OVN match clauses. */
+export function protocolMatch(rule: Pick<SecurityGroupRule, 'protocol' | 'ports'>): string[] {
   if (rule.protocol === 'any') return [];
   if (rule.protocol === 'icmp') return ['icmp4'];
   const { ports } = rule;
