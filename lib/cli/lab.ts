@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import type { Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { labDown, labStatus, labUp } from '../lab/lab';
 
 export const DEFAULT_LAB = 'default';
@@ -13,9 +13,14 @@ export function registerLab(program: Command): void {
     .description('build the lab (idempotent: a healthy lab is left as it is, a dead one is rebuilt)')
     .option('--name <name>', 'lab name (1-8 letters/digits)', DEFAULT_LAB)
     .option('--profile <file>', 'lab profile (YAML)', DEFAULT_PROFILE)
-    .action(async (opts: { name: string; profile: string }) => {
+    .addOption(
+      new Option('--owner-pid <pid>', 'make the lab temporary: `netvet cleanup` takes it down once this process is gone')
+        .env('NETVET_LAB_OWNER_PID')
+        .argParser(parsePid),
+    )
+    .action(async (opts: { name: string; profile: string; ownerPid?: number }) => {
       const start = Date.now();
-      const { plan, alreadyRunning } = await labUp(opts.name, opts.profile, (line) => console.log(line));
+      const { plan, alreadyRunning } = await labUp(opts.name, opts.profile, (line) => console.log(line), opts.ownerPid);
       console.log(
         alreadyRunning
           ? `lab '${plan.name}' is already running (${plan.range})`
@@ -44,6 +49,11 @@ export function registerLab(program: Command): void {
     });
 }
 
+function parsePid(value: string): number {
+  if (!/^[1-9]\d*$/.test(value)) throw new InvalidArgumentError('a process id is a positive integer');
+  return Number(value);
+}
+
 function printStatus(status: Awaited<ReturnType<typeof labStatus>>): void {
   const { health } = status;
   if (!health) {
@@ -51,6 +61,7 @@ function printStatus(status: Awaited<ReturnType<typeof labStatus>>): void {
     return;
   }
   console.log(`lab '${status.name}': ${status.running ? 'healthy' : 'UNHEALTHY'} (${status.range})`);
+  if (status.owner) console.log(`  temporary: owned by process ${status.owner.pid}${status.owner.running ? '' : ' (gone: netvet cleanup takes the lab down)'}`);
   for (const db of health.databases) {
     const members = db.members.map((m) => `${m.host}=${m.role ?? 'down'}`).join(' ');
     console.log(`  ${db.database.padEnd(11)} leader ${db.leader ?? 'none'}  ${members}`);

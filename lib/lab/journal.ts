@@ -5,6 +5,8 @@ import { appendSynced, readJsonLines } from '../util/jsonl';
  * every entry is appended and synced before the action it describes.
  */
 export type JournalEntry =
+  /** The process the lab is temporary for (`lab up --owner-pid`): `netvet cleanup` takes the lab down once it is gone. */
+  | { kind: 'owner'; pid: number; started: number }
   /** An `unreachable` route in the root namespace fencing the lab's address range (also its claim). */
   | { kind: 'route'; destination: string }
   | { kind: 'netns'; name: string }

@@ -5,6 +5,7 @@ import { Netmask } from 'netmask';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NetvetError } from '../util/errors';
 import { run } from '../util/exec';
+import { identify, stillRunning, type ProcessIdentity } from '../util/process-identity';
 import { buildChassis } from './chassis';
 import { buildControlPlane } from './control-plane';
 import { checkHealth, type LabHealth } from './health';
@@ -21,7 +22,7 @@ import { describeLab, writeTargetFile } from './target-file';
 
 export type Progress = (line: string) => void;
 
-const journalOf = (name: string) => new Journal(join(labDir(name), 'journal.jsonl'));
+export const journalOf = (name: string) => new Journal(join(labDir(name), 'journal.jsonl'));
 const planFile = (name: string) => join(labDir(name), 'plan.json');
 const lockFile = (name: string) => join(stateRoot(), 'labs', `${name}.lock`);
 
@@ -69,8 +70,10 @@ async function waitUntilHealthy(plan: LabPlan, journal: Journal, timeoutMs: numb
   }
 }
 
-async function build(name: string, profile: LabProfile, progress: Progress): Promise<LabPlan> {
+async function build(name: string, profile: LabProfile, progress: Progress, owner: ProcessIdentity | undefined): Promise<LabPlan> {
   const journal = journalOf(name);
+  // First, so a lab up killed with its owner is temporary from its first namespace on.
+  if (owner) journal.record({ kind: 'owner', ...owner });
   const range = await stage(progress, 'address range', () => claimAddressRange(profile, journal));
   const plan = planLab(name, profile, range);
   await Promise.all(allHosts(plan).map((h) => mkdir(h.dir, { recursive: true })));
@@ -99,9 +102,14 @@ export interface LabUpResult {
   alreadyRunning: boolean;
 }
 
-/** Builds the lab, or leaves a healthy one as it is; a lab whose daemons died is removed and rebuilt. */
-export async function labUp(name: string, profileFile: string, progress: Progress): Promise<LabUpResult> {
+/**
+ * Builds the lab, or leaves a healthy one as it is; a lab whose daemons died is removed and rebuilt.
+ * With `ownerPid` a lab built now is temporary: `netvet cleanup` takes it down once that process is
+ * gone (a running lab keeps the owner it was built with).
+ */
+export async function labUp(name: string, profileFile: string, progress: Progress, ownerPid?: number): Promise<LabUpResult> {
   checkLabName(name);
+  const owner = ownerPid === undefined ? undefined : identify(ownerPid);
   requireRoot('netvet lab up');
   requirePrograms(LAB_REQUIREMENTS);
   await requireKernelFeatures();
@@ -120,7 +128,7 @@ export async function labUp(name: string, profileFile: string, progress: Progres
     if (existing || existsSync(labDir(name))) await teardown(name);
     progress(`building lab '${name}' from ${profileFile}`);
     try {
-      return { plan: await build(name, profile, progress), alreadyRunning: false };
+      return { plan: await build(name, profile, progress, owner), alreadyRunning: false };
     } catch (error) {
       progress('  ✗ failed; removing what was built');
       await teardown(name);
@@ -172,6 +180,14 @@ export interface LabStatus {
   targetFile?: string;
   range?: string;
   health?: LabHealth;
+  /** A temporary lab's owner, and whether it still runs. */
+  owner?: ProcessIdentity & { running: boolean };
+}
+
+/** The owner a temporary lab was built for; none for a lab brought up by hand. */
+export function labOwner(name: string): ProcessIdentity | undefined {
+  const entry = journalOf(name).entries().find((e) => e.kind === 'owner');
+  return entry?.kind === 'owner' ? { pid: entry.pid, started: entry.started } : undefined;
 }
 
 export async function labStatus(name: string): Promise<LabStatus> {
@@ -179,7 +195,8 @@ export async function labStatus(name: string): Promise<LabStatus> {
   const plan = await savedPlan(name);
   if (!plan) return { name, running: false };
   const health = await checkHealth(plan, journalOf(name));
-  return { name, running: health.healthy, targetFile: plan.targetFile, range: plan.range, health };
+  const owner = labOwner(name);
+  return { name, running: health.healthy, targetFile: plan.targetFile, range: plan.range, health, ...(owner ? { owner: { ...owner, running: stillRunning(owner) } } : {}) };
 }
 
 /**

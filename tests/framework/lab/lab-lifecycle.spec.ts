@@ -1,9 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { leftovers, labDirOf, labRange, netvet, startNetvet } from '../support/cli';
-
-/** Lab names unique to this run, so a lab the user keeps (`default`) is never touched. */
-const unique = (stem: string) => `${stem}${process.pid.toString(36).slice(-3)}`;
+import { leftovers, labDirOf, labRange, netvet, startNetvet, uniqueLabName as unique } from '../support/cli';
 
 test.describe.configure({ mode: 'serial' });
 

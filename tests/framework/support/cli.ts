@@ -5,15 +5,24 @@ import { run, type ExecResult } from '../../../lib/util/exec';
 
 export const NETVET = fileURLToPath(new URL('../../../bin/netvet.js', import.meta.url));
 
+/**
+ * Every lab a framework test brings up is temporary, owned by the test's worker: when a run is
+ * killed, `netvet cleanup` takes its labs down. An `env` without the variable brings a lab up by hand.
+ */
+const owned = (env: NodeJS.ProcessEnv | undefined): NodeJS.ProcessEnv => env ?? { ...process.env, NETVET_LAB_OWNER_PID: String(process.pid) };
+
 /** Runs the real `netvet` command, as a user would. */
 export function netvet(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<ExecResult> {
-  return run([process.execPath, NETVET, ...args], { allowFail: true, env: options.env, timeoutMs: options.timeoutMs ?? 120_000 });
+  return run([process.execPath, NETVET, ...args], { allowFail: true, env: owned(options.env), timeoutMs: options.timeoutMs ?? 120_000 });
 }
 
 /** Starts `netvet` in its own process group, so a test can SIGKILL it halfway. */
 export function startNetvet(args: string[]): ChildProcess {
-  return spawn(process.execPath, [NETVET, ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, [NETVET, ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: owned(undefined) });
 }
+
+/** Lab names unique to this run, so a lab the user keeps (`default`) is never touched. */
+export const uniqueLabName = (stem: string) => `${stem}${process.pid.toString(36).slice(-3)}`;
 
 export function labDirOf(name: string): string {
   return `${process.env.NETVET_STATE_DIR ?? '/var/lib/netvet'}/labs/${name}`;

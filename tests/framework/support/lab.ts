@@ -21,7 +21,9 @@ const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
 /**
  * A lab of its own per worker, so framework tests never touch a lab the user keeps; a file that
- * needs another lab profile says `test.use({ labProfile: 'topologies/labs/bond.yaml' })`.
+ * needs another lab profile says `test.use({ labProfile: 'topologies/labs/bond.yaml' })`. The lab
+ * is temporary, owned by the worker (`netvet` here passes NETVET_LAB_OWNER_PID): after a killed
+ * run, `netvet cleanup` takes it down.
  */
 export const test = base.extend<object, { lab: FrameworkLab; labProfile: string | undefined }>({
   labProfile: [undefined, { scope: 'worker', option: true }],
