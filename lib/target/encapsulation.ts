@@ -1,6 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Shell } from '../access';
 import { NetvetError } from '../util/errors';
+import { identify } from '../util/process-identity';
+import { ChangeJournal, type EncapsulationChange } from './changes';
 import type { TargetHosts } from './hosts';
 import type { Encapsulation, Target } from './schema';
 import { Southbound } from './southbound';
@@ -26,17 +28,21 @@ const PREFERENCE = ['geneve', 'stt', 'vxlan'];
  * does: `external_ids:ovn-encap-type` on every chassis, over SSH. Done means real state agrees:
  * every chassis announces exactly the new type in the southbound Encap table and every chassis'
  * tunnels on the integration bridge have the type OVN picks for them. `restore()` puts
- * back each chassis' own original setting and waits the same way.
+ * back each chassis' own original setting and waits the same way. The originals are journaled
+ * before the first chassis is touched, so `netvet cleanup` restores them after a killed run.
  */
 export class ChassisEncapsulation {
   private readonly southbound: Southbound | null;
   private originals: Chassis[] | null = null;
   /** What the last switch set, per host; what `disagreements()` compares with. */
   private applied: Map<string, string | null> | null = null;
+  private journal: ChangeJournal | null = null;
 
   constructor(
     private readonly target: Target,
     private readonly hosts: TargetHosts,
+    /** The target's file, recorded so cleanup can reach the target again. */
+    private readonly targetFile: string,
   ) {
     this.southbound = target.ovn ? new Southbound(target.ovn.southbound) : null;
   }
@@ -55,6 +61,14 @@ export class ChassisEncapsulation {
     }
     // Read before writing, once: a second switch in the same test still restores the first original.
     this.originals ??= await Promise.all(this.chassisHosts().map((host) => this.read(host)));
+    this.journal ??= ChangeJournal.record({
+      kind: 'encapsulation',
+      owner: identify(process.pid),
+      targetFile: this.targetFile,
+      target: this.target.name,
+      started: new Date().toISOString(),
+      originals: this.originals.map(({ host, setting }) => ({ host, setting })),
+    });
     this.applied = new Map(this.originals.map((c) => [c.host, kind]));
     await this.apply(this.applied, options);
   }
@@ -71,7 +85,16 @@ export class ChassisEncapsulation {
     if (!this.originals) return;
     const originals = this.originals;
     await this.apply(new Map(originals.map((c) => [c.host, c.setting])), options);
+    this.journal?.remove();
     this.originals = this.applied = null;
+    this.journal = null;
+  }
+
+  /** Restores what a killed run's switch recorded (`netvet cleanup`); forgets the record once done. */
+  async restoreRecorded(change: EncapsulationChange, journal: ChangeJournal, options: SwitchOptions = {}): Promise<void> {
+    this.originals = await Promise.all(change.originals.map(async ({ host, setting }) => ({ ...(await this.read(host)), setting })));
+    this.journal = journal;
+    await this.restore(options);
   }
 
   private chassisHosts(): string[] {
