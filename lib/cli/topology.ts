@@ -18,8 +18,9 @@ export function registerTopology(program: Command): void {
     .description('build a topology on the target and keep it (for debugging by hand)')
     .argument('<file>')
     .option('--target <file>', 'target file (default: NETVET_TARGET, else the running lab)')
-    .action(async (file: string, opts: { target?: string }) => {
-      const { deployment } = await applyTopologyFile(file, opts.target ?? targetFilePath());
+    .option('--orchestrator <name>', "build through this driver instead of the target's own (the OpenStack lab: openstack)")
+    .action(async (file: string, opts: { target?: string; orchestrator?: string }) => {
+      const { deployment } = await applyTopologyFile(file, opts.target ?? targetFilePath(), opts.orchestrator);
       console.log(`built ${deployment.topology.name} as ${deployment.prefix}`);
       for (const w of Object.values(deployment.workloads)) {
         console.log(`  workload ${w.name} on ${w.host}: ${w.ports.map((p) => `${p.interface} ${p.address}`).join(', ')}  (shell: ${w.shell.name})`);

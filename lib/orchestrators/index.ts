@@ -15,6 +15,11 @@ const drivers: Record<string, (target: Target, hosts: TargetHosts) => Orchestrat
   openstack: (target, hosts) => new OpenStackOrchestrator(target, hosts),
 };
 
+/** The drivers netvet has, by name. */
+export function orchestratorNames(): string[] {
+  return Object.keys(drivers);
+}
+
 /** What a driver itself models beyond what the target lists: the lab driver programs policies and service chains into OVN. */
 const DRIVER_CAPABILITIES: Record<string, string[]> = { lab: ['policy', 'service-chain'] };
 

@@ -7,7 +7,7 @@ import type { Topology } from '../topology';
 import { loadTopology } from '../topology';
 import { describeError, NetvetError } from '../util/errors';
 import { isAlive } from '../util/processes';
-import { orchestratorFor } from './index';
+import { orchestratorFor, orchestratorNames } from './index';
 import { RunJournal, type RunHeader } from './journal';
 import type { Deployment, Orchestrator } from './types';
 
@@ -21,8 +21,15 @@ async function withDriver<T>(targetFile: string, body: (driver: ReturnType<typeo
   }
 }
 
-/** `topology apply`: builds a topology by hand and keeps it (a QA engineer debugging). */
-export async function applyTopologyFile(file: string, targetFile: string): Promise<{ deployment: Deployment; topology: Topology }> {
+/**
+ * `topology apply`: builds a topology by hand and keeps it (a QA engineer debugging), through the
+ * target's own driver or `orchestrator` (the OpenStack lab is also an OVN lab); the journal records
+ * which, so `explain` and `destroy` use the same one.
+ */
+export async function applyTopologyFile(file: string, targetFile: string, orchestrator?: string): Promise<{ deployment: Deployment; topology: Topology }> {
+  if (orchestrator !== undefined && !orchestratorNames().includes(orchestrator)) {
+    throw new NetvetError(`netvet has no orchestrator '${orchestrator}'`, `use --orchestrator with one of: ${orchestratorNames().join(', ')}`);
+  }
   const prefix = `nvm${randomBytes(2).toString('hex')}-`;
   const topology = await loadTopology(file, { macSeed: prefix });
   return withDriver(targetFile, async (driver) => {
@@ -42,7 +49,7 @@ export async function applyTopologyFile(file: string, targetFile: string): Promi
     // Kept only once built: an apply killed halfway is an ordinary dead run for `netvet cleanup`.
     journal.keep();
     return { deployment, topology };
-  });
+  }, orchestrator);
 }
 
 /** Undoes a journal, sweeps its prefix, and forgets it; returns what the sweep still had to remove. */

@@ -1,5 +1,6 @@
 import { NetvetError } from '../../util/errors';
 import { CommandError, run } from '../../util/exec';
+import { listNorthbound } from '../shared/northbound-rows';
 
 /** The OVN northbound database through `ovn-nbctl`, several commands per process (one transaction). */
 export class Northbound {
@@ -28,22 +29,7 @@ export class Northbound {
   }
 
   /** Rows of a table as objects of the asked columns (bare values; sets and maps as text). */
-  async list(table: string, columns: string[]): Promise<Array<Record<string, string>>> {
-    const { stdout } = await run(
-      ['ovn-nbctl', `--db=${this.db}`, '--timeout=20', '--format=json', '--data=json', `--columns=${columns.join(',')}`, 'list', table],
-      { timeoutMs: 25_000 },
-    );
-    const parsed = JSON.parse(stdout) as { headings: string[]; data: unknown[][] };
-    return parsed.data.map((row) => Object.fromEntries(parsed.headings.map((h, i) => [h, bare(row[i])])));
+  list(table: string, columns: string[]): Promise<Array<Record<string, string>>> {
+    return listNorthbound(this.db, table, columns);
   }
-}
-
-/** OVSDB JSON values (["uuid", x], ["set", [...]], ["map", [[k, v]...]]) as plain text. */
-function bare(value: unknown): string {
-  if (!Array.isArray(value)) return String(value);
-  const [kind, content] = value as [string, unknown];
-  if (kind === 'uuid' || kind === 'named-uuid') return String(content);
-  if (kind === 'set') return (content as unknown[]).map(bare).join(' ');
-  if (kind === 'map') return (content as Array<[unknown, unknown]>).map(([k, v]) => `${bare(k)}=${bare(v)}`).join(' ');
-  return JSON.stringify(value);
 }

@@ -7,12 +7,14 @@ import type { RunJournal } from '../journal';
 import { sweepWorkloads, unplugWorkload } from '../shared/workload';
 import type { SecurityGroupRuleSpec } from '../../topology/runtime-rules';
 import { resolveRuntimeRule } from '../../topology/runtime-rules';
-import type { DeployedWorkload, Deployment, NetworkSegment, Orchestrator } from '../types';
+import type { DeployedWorkload, Deployment, Evidence, ExplainedFlow, NetworkSegment, Orchestrator } from '../types';
 import { purgeProject, undoRecord, type Undo } from './cleanup';
 import { describeState } from './diagnose';
+import { explainThroughNeutron } from './explain';
 import { loadCredentials, type Credentials } from './credentials';
 import { Keystone } from './keystone';
 import { Neutron, type FloatingIp, type Network, type Port, type Router, type SecurityGroup, type Subnet } from './neutron';
+import { reattach } from './reattach';
 import { neutronSegment } from './segments';
 import { createExactGroup, neutronRule, sameRule } from './security-groups';
 import { maskSecrets, Session } from './session';
@@ -392,6 +394,14 @@ export class OpenStackOrchestrator implements Orchestrator {
 
   async diagnose(deployment: Deployment): Promise<Array<{ name: string; body: string }>> {
     return describeState(this.target, this.neutron, [...(this.built.get(deployment.prefix)?.tenants.values() ?? [])].map((t) => t.projectId));
+  }
+
+  explain(deployment: Deployment, flow: ExplainedFlow): Promise<Evidence> {
+    return explainThroughNeutron(this.target, this.neutron, deployment, flow);
+  }
+
+  reattach(topology: Topology, journal: RunJournal): Promise<Deployment> {
+    return reattach(this.hosts, this.keystone, this.neutron, topology, journal);
   }
 
 }

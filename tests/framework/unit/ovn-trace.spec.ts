@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { parseTrace } from '../../../lib/orchestrators/lab/ovn-trace';
-import { describeTrace } from '../../../lib/orchestrators/lab/trace-words';
+import { parseTrace } from '../../../lib/orchestrators/shared/ovn-trace';
+import { describeTrace } from '../../../lib/orchestrators/shared/trace-words';
 
 /**
  * The ovn-trace parser and its words, on real traces captured from the lab (OVN 23.03) with
@@ -33,7 +33,7 @@ test('a to-lport drop ACL: the hit, the outcome, and the ACL named with directio
 
 test('allowed by two ACLs and delivered to the workload port; the reply comes back on the established connection', () => {
   const { trace, hints, words } = load('acl-allow');
-  expect(describeTrace(trace, hints, (p) => `server (${p})`).outcome).toBe('delivered to server (nvm2038-server-0)');
+  expect(describeTrace(trace, hints, { port: (p) => `server (${p})` }).outcome).toBe('delivered to server (nvm2038-server-0)');
   expect(words).toMatchObject({ passes: true, delivered: ['nvm2038-server-0'] });
   expect(words.decisions.map((d) => d.kind)).toEqual(['acl', 'acl']);
   expect(words.decisions[1].text).toContain('ACL "outport == @nvm2038_web && ip4 && ip4.src == $nvm2038_web_ip4 && icmp4" (to-lport, priority 1002, allow-related)');

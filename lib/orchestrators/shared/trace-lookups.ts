@@ -1,10 +1,18 @@
 import { run } from '../../util/exec';
-import type { Northbound } from './northbound';
 import type { TraceHit } from './ovn-trace';
 import { ACL_STAGE, hintedStage, type Hints } from './trace-words';
 
-/** What the lookups read of the northbound DB (the explainer reads each table once per explanation). */
-export type NorthboundRows = Pick<Northbound, 'list'>;
+/** What the lookups read of the northbound DB: rows of a table as the asked columns, as text (the explainer reads each table once per explanation). */
+export interface NorthboundRows {
+  list(table: string, columns: string[]): Promise<Array<Record<string, string>>>;
+}
+
+/**
+ * An ACL in the words of whoever wrote it (a cloud's security group rule, say): the ACL row
+ * (`_uuid`, `direction`, `priority`, `match`, `action`, `external_ids` as `k=v` words) and the name
+ * of its port group; undefined leaves OVN's own words.
+ */
+export type AclWords = (acl: Record<string, string>, portGroup: string | undefined) => string | undefined;
 
 /** Rows of a southbound table as the asked columns: plain values as text, maps as objects. */
 async function sbRows(db: string, args: string[]): Promise<Array<Record<string, string | Record<string, string>>>> {
@@ -26,13 +34,13 @@ export async function learnedMac(db: string, logicalPort: string, ip: string): P
 }
 
 /** NB rows in words, for the hint of a logical flow of this stage. */
-async function nbWords(nb: NorthboundRows, stage: string): Promise<Map<string, string>> {
+async function nbWords(nb: NorthboundRows, stage: string, aclWords?: AclWords): Promise<Map<string, string>> {
   const words = new Map<string, string>();
   if (ACL_STAGE.test(stage)) {
-    const [acls, groups] = await Promise.all([nb.list('ACL', ['_uuid', 'direction', 'priority', 'match', 'action']), nb.list('Port_Group', ['name', 'acls'])]);
+    const [acls, groups] = await Promise.all([nb.list('ACL', ['_uuid', 'direction', 'priority', 'match', 'action', 'external_ids']), nb.list('Port_Group', ['name', 'acls'])]);
     for (const acl of acls) {
       const group = groups.find((g) => g.acls.split(' ').includes(acl._uuid));
-      words.set(acl._uuid, `ACL "${acl.match}" (${acl.direction}, priority ${acl.priority}, ${acl.action})${group ? ` of port group ${group.name}` : ''}`);
+      words.set(acl._uuid, aclWords?.(acl, group?.name) ?? `ACL "${acl.match}" (${acl.direction}, priority ${acl.priority}, ${acl.action})${group ? ` of port group ${group.name}` : ''}`);
     }
   } else if (stage === 'lr_in_dnat' || stage === 'lr_out_snat') {
     for (const nat of await nb.list('NAT', ['_uuid', 'type', 'external_ip', 'logical_ip'])) {
@@ -53,12 +61,12 @@ async function nbWords(nb: NorthboundRows, stage: string): Promise<Map<string, s
  * Names the northbound rows behind the flows a trace matched: ovn-northd marks each logical flow
  * made from an ACL, NAT rule, route or policy with `stage-hint`, the first 8 hex digits of that row.
  */
-export async function hintsFor(sb: string, nb: NorthboundRows, hits: TraceHit[]): Promise<Hints> {
+export async function hintsFor(sb: string, nb: NorthboundRows, hits: TraceHit[], aclWords?: AclWords): Promise<Hints> {
   const stages = [...new Set(hits.filter((h) => h.uuid && hintedStage(h.stage)).map((h) => h.stage))];
   const hints = new Map<string, string>();
   await Promise.all(
     stages.map(async (stage) => {
-      const [flows, words] = await Promise.all([sbRows(sb, ['--columns=_uuid,external_ids', 'find', 'Logical_Flow', `external_ids:stage-name=${stage}`]), nbWords(nb, stage)]);
+      const [flows, words] = await Promise.all([sbRows(sb, ['--columns=_uuid,external_ids', 'find', 'Logical_Flow', `external_ids:stage-name=${stage}`]), nbWords(nb, stage, aclWords)]);
       for (const hit of hits.filter((h) => h.stage === stage && h.uuid)) {
         const ids = flows.find((f) => (f._uuid as string).startsWith(hit.uuid))?.external_ids as Record<string, string> | undefined;
         const hint = ids?.['stage-hint'];
