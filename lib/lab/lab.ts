@@ -92,7 +92,7 @@ async function build(name: string, profile: LabProfile, progress: Progress, owne
     await Promise.all(allHosts(plan).map((host) => waitForSshd(host.management, 10_000)));
   });
   await stage(progress, 'chassis registered, leaders elected, northd active', () => waitUntilHealthy(plan, journal, 20_000));
-  if (profile.openstack) await stage(progress, `OpenStack on ${apiHost(plan).name}: MariaDB, Keystone, Neutron (ML2/OVN)${profile.openstack.dashboard ? ', Horizon' : ''}`, () => buildOpenStack(plan, journal, progress));
+  if (profile.openstack) await stage(progress, `OpenStack on ${apiHost(plan).name}: MariaDB, Keystone, Neutron (ML2/OVN)${profile.openstack.nova ? ', Nova, placement, Glance' : ''}${profile.openstack.dashboard ? ', Horizon' : ''}`, () => buildOpenStack(plan, journal, progress));
   await writeTargetFile(plan.targetFile, describeLab(plan, hostKeys));
   return plan;
 }
@@ -114,7 +114,7 @@ export async function labUp(name: string, profileFile: string, progress: Progres
   requirePrograms(LAB_REQUIREMENTS);
   await requireKernelFeatures();
   const profile = await loadLabProfile(profileFile);
-  if (profile.openstack) requireOpenStackPackages();
+  if (profile.openstack) requireOpenStackPackages(profile.openstack.nova);
   return withLock(lockFile(name), `lab '${name}'`, async () => {
     const existing = await savedPlan(name);
     if (existing) {

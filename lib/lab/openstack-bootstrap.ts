@@ -2,12 +2,12 @@ import { NetvetError } from '../util/errors';
 import { keystoneUrl, neutronUrl, type OpenStackLayout } from './openstack-config';
 
 /**
- * What an installer does once the services answer: the network service in Keystone's catalog and
- * the admin-owned external (provider) network that routers and floating IPs use. Plain REST: the
+ * What an installer does once the services answer: the services in Keystone's catalog and the
+ * admin-owned external (provider) network that routers and floating IPs use. Plain REST: the
  * `openstack` CLI costs 2-3 s a call.
  */
 
-async function call(method: string, url: string, token: string | undefined, body?: unknown): Promise<{ status: number; headers: Headers; json: Record<string, unknown> }> {
+export async function call(method: string, url: string, token: string | undefined, body?: unknown): Promise<{ status: number; headers: Headers; json: Record<string, unknown> }> {
   const response = await fetch(url, {
     method,
     headers: { 'content-type': 'application/json', ...(token ? { 'x-auth-token': token } : {}) },
@@ -29,11 +29,12 @@ export async function adminToken(l: OpenStackLayout): Promise<string> {
   return headers.get('x-subject-token') ?? '';
 }
 
-export async function registerNetworkService(l: OpenStackLayout, token: string): Promise<void> {
-  const { json } = await call('POST', `${keystoneUrl(l)}/services`, token, { service: { type: 'network', name: 'neutron' } });
+/** A service in Keystone's catalog (`network` for neutron, `compute` for nova...), one URL for every interface. */
+export async function registerService(l: OpenStackLayout, token: string, service: { type: string; name: string; url: string }): Promise<void> {
+  const { json } = await call('POST', `${keystoneUrl(l)}/services`, token, { service: { type: service.type, name: service.name } });
   const serviceId = (json.service as { id: string }).id;
   for (const iface of ['public', 'internal', 'admin']) {
-    await call('POST', `${keystoneUrl(l)}/endpoints`, token, { endpoint: { service_id: serviceId, interface: iface, region_id: 'RegionOne', url: neutronUrl(l) } });
+    await call('POST', `${keystoneUrl(l)}/endpoints`, token, { endpoint: { service_id: serviceId, interface: iface, region_id: 'RegionOne', url: service.url } });
   }
 }
 

@@ -11,11 +11,13 @@ export interface OpenStackLayout {
   southbound: string;
   physicalNetwork: string;
   underlayMtu: number;
-  passwords: { admin: string; database: string; dashboardKey: string };
+  /** Nova (with placement, Glance and RabbitMQ) runs too: servers are booted through it. */
+  nova: boolean;
+  passwords: { admin: string; database: string; dashboardKey: string; messaging: string };
 }
 
 /** Fixed ports are safe: every service listens inside api1, a namespace that only this lab uses. */
-export const PORTS = { mariadb: 3306, keystone: 5000, neutron: 9696, dashboard: 80 } as const;
+export const PORTS = { mariadb: 3306, keystone: 5000, neutron: 9696, dashboard: 80, amqp: 5672, placement: 8778, glance: 9292, nova: 8774 } as const;
 
 export const keystoneUrl = (l: OpenStackLayout) => `http://${l.address}:${PORTS.keystone}/v3`;
 export const neutronUrl = (l: OpenStackLayout) => `http://${l.address}:${PORTS.neutron}`;
@@ -25,10 +27,10 @@ export const keystoneConf = (l: OpenStackLayout) => join(l.dir, 'keystone.conf')
 export const neutronConfs = (l: OpenStackLayout) => [join(l.dir, 'neutron.conf'), join(l.dir, 'ml2_conf.ini')];
 export const DASHBOARD_SETTINGS = 'netvet_dashboard';
 
-const database = (l: OpenStackLayout, name: string) =>
+export const database = (l: OpenStackLayout, name: string) =>
   `mysql+pymysql://${name}:${l.passwords.database}@127.0.0.1:${PORTS.mariadb}/${name}?charset=utf8`;
 
-const ini = (sections: Record<string, Record<string, string | number | boolean>>) =>
+export const ini = (sections: Record<string, Record<string, string | number | boolean>>) =>
   Object.entries(sections)
     .map(([section, keys]) => [`[${section}]`, ...Object.entries(keys).map(([k, v]) => `${k} = ${v}`)].join('\n'))
     .join('\n\n') + '\n';
@@ -54,6 +56,23 @@ export function mariadbConfig(l: OpenStackLayout): string {
       performance_schema: 'OFF',
     },
   });
+}
+
+/**
+ * How one service logs in to another (keystonemiddleware, Nova to Neutron...): the lab's admin, as
+ * a one-user lab may; a cloud gives each service a user of its own.
+ */
+export function serviceCredentials(l: OpenStackLayout): Record<string, string> {
+  return {
+    auth_url: `http://${l.address}:${PORTS.keystone}`,
+    auth_type: 'password',
+    project_domain_name: 'Default',
+    user_domain_name: 'Default',
+    project_name: 'admin',
+    username: 'admin',
+    password: l.passwords.admin,
+    region_name: 'RegionOne',
+  };
 }
 
 export function keystoneConfig(l: OpenStackLayout): string {
@@ -106,8 +125,9 @@ export function neutronConfig(l: OpenStackLayout): string {
       log_dir: l.dir,
       log_file: 'neutron-server.log',
       transport_url: 'fake://',
-      notify_nova_on_port_status_changes: false,
-      notify_nova_on_port_data_changes: false,
+      // With Nova, ports going up or changing are reported to it (network-vif-plugged), as on a cloud.
+      notify_nova_on_port_status_changes: l.nova,
+      notify_nova_on_port_data_changes: l.nova,
       api_workers: 1,
       rpc_workers: 0,
       rpc_state_report_workers: 0,
@@ -116,17 +136,8 @@ export function neutronConfig(l: OpenStackLayout): string {
       setproctitle: 'off',
     },
     database: { connection: database(l, 'neutron') },
-    keystone_authtoken: {
-      www_authenticate_uri: `http://${l.address}:${PORTS.keystone}`,
-      auth_url: `http://${l.address}:${PORTS.keystone}`,
-      auth_type: 'password',
-      project_domain_name: 'Default',
-      user_domain_name: 'Default',
-      project_name: 'admin',
-      username: 'admin',
-      password: l.passwords.admin,
-      region_name: 'RegionOne',
-    },
+    keystone_authtoken: { www_authenticate_uri: `http://${l.address}:${PORTS.keystone}`, ...serviceCredentials(l) },
+    ...(l.nova ? { nova: serviceCredentials(l) } : {}),
     oslo_concurrency: { lock_path: join(l.dir, 'neutron-lock') },
     oslo_messaging_notifications: { driver: 'noop' },
     oslo_policy: { policy_dirs: '/etc/neutron/policy.d' },
@@ -166,7 +177,7 @@ export function dashboardSettings(l: OpenStackLayout): string {
     'DEBUG = False',
     `SECRET_KEY = "${l.passwords.dashboardKey}"`,
     'OPENSTACK_KEYSTONE_DEFAULT_ROLE = "member"',
-    // The project overview page needs Nova, which this lab does not run.
+    // The project overview page needs Nova, which not every lab runs.
     "HORIZON_CONFIG['user_home'] = '/project/networks/'",
     '',
   ].join('\n');

@@ -1,19 +1,18 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { answers, PYTHON, startService, waitFor } from './openstack-services';
 import type { Target } from '../target/schema';
 import { NetvetError } from '../util/errors';
 import { run } from '../util/exec';
 import { missing, type Requirement } from '../util/packages';
-import { isAlive } from '../util/processes';
 import { EXTERNAL_BRIDGE, PHYSICAL_NETWORK } from './chassis';
 import { connectionString, DATABASES } from './control-plane';
 import type { Journal } from './journal';
 import { SEGMENTS } from './network';
-import { adminToken, createExternalNetwork, liveAgents, registerNetworkService } from './openstack-bootstrap';
+import { adminToken, createExternalNetwork, liveAgents, registerService } from './openstack-bootstrap';
+import { LAB_FLAVOR, LAB_IMAGE, NOVA_DATABASES, NOVA_REQUIREMENTS, prepareNova, startNova } from './openstack-compute';
 import * as config from './openstack-config';
 import type { OpenStackLayout } from './openstack-config';
 import type { LabHost, LabPlan } from './plan';
@@ -30,8 +29,8 @@ export const OPENSTACK_REQUIREMENTS: readonly Requirement[] = [
 ];
 
 /** Fails before anything is built when the OpenStack packages are not installed. */
-export function requireOpenStackPackages(): void {
-  const absent = missing(OPENSTACK_REQUIREMENTS);
+export function requireOpenStackPackages(nova: boolean): void {
+  const absent = missing([...OPENSTACK_REQUIREMENTS, ...(nova ? NOVA_REQUIREMENTS : [])]);
   if (absent.length) {
     throw new NetvetError(
       `the OpenStack profile needs ${absent.map((r) => r.program).join(', ')}`,
@@ -42,7 +41,6 @@ export function requireOpenStackPackages(): void {
 
 /** The external network's name in Neutron, as installers (devstack) name it. */
 export const EXTERNAL_NETWORK = 'public';
-const PYTHON = '/usr/bin/python3';
 
 /** The host the OpenStack services run on: a namespace on the management network, like a controller node. */
 export function apiHost(plan: LabPlan): LabHost {
@@ -63,7 +61,7 @@ export function describeOpenStack(plan: LabPlan): { section: Target['openstack']
       cloud: cloudName(plan),
       cloudsYaml: cloudsYamlPath(plan),
       externalNetwork: EXTERNAL_NETWORK,
-      servers: 'port-binding',
+      ...(plan.profile.openstack.nova ? { servers: 'nova' as const, flavor: LAB_FLAVOR, image: LAB_IMAGE } : { servers: 'port-binding' as const }),
       ...(dashboard ? { dashboardUrl: `http://${host.management}:${config.PORTS.dashboard}` } : {}),
     },
     capabilities: ['orchestrator:openstack', ...(dashboard ? ['gui:horizon'] : [])],
@@ -79,34 +77,8 @@ async function plugApiHost(plan: LabPlan, host: LabHost, journal: Journal): Prom
   await run(['ip', '-n', host.netns, '-batch', '-'], { input: `link set lo up\naddr add ${host.management}/24 dev eth1\nlink set eth1 up\n` });
 }
 
-/**
- * Starts a service in the foreground inside api1; its PID is journaled (by pid file) before
- * anything else, and `ip netns exec` execs the program itself, so that PID is the service's.
- */
-async function startService(journal: Journal, host: LabHost, name: string, argv: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<number> {
-  const pidfile = join(host.dir, `${name}.pid`);
-  journal.record({ kind: 'daemon', host: host.name, pidfile });
-  const log = openSync(join(host.dir, `${name}.out`), 'a');
-  const child = spawn('ip', ['netns', 'exec', host.netns, ...argv], { detached: true, stdio: ['ignore', log, log], cwd: options.cwd, env: options.env ?? process.env });
-  closeSync(log);
-  await new Promise<void>((resolve, reject) => child.once('spawn', resolve).once('error', reject));
-  await writeFile(pidfile, `${child.pid}\n`);
-  child.unref();
-  return child.pid!;
-}
-
-/** Polls `ready` until it holds; fails early, with the log's last lines, when the service died. */
-async function waitFor(what: string, pid: number, log: string, ready: () => Promise<boolean>, timeoutMs = 90_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await ready().catch(() => false))) {
-    const tail = () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').slice(-5).join('\n    ') : '(no log)');
-    if (!isAlive(pid)) throw new NetvetError(`${what} exited while starting:\n    ${tail()}`, `see ${log}`);
-    if (Date.now() > deadline) throw new NetvetError(`${what} did not answer within ${timeoutMs / 1000} s:\n    ${tail()}`, `see ${log}`);
-    await sleep(100);
-  }
-}
-
-const answers = (url: string, status: number) => async () => (await fetch(url, { signal: AbortSignal.timeout(2000) })).status === status;
+/** Each service's database, with a user of its name. */
+const databases = (l: OpenStackLayout) => ['keystone', 'neutron', ...(l.nova ? NOVA_DATABASES : [])];
 
 async function startMariadb(l: OpenStackLayout, host: LabHost, journal: Journal): Promise<void> {
   const cnf = join(l.dir, 'my.cnf');
@@ -115,7 +87,7 @@ async function startMariadb(l: OpenStackLayout, host: LabHost, journal: Journal)
   const pid = await startService(journal, host, 'mariadbd', ['mariadbd', `--defaults-file=${cnf}`]);
   const socket = config.mariadbSocket(l);
   await waitFor('MariaDB', pid, join(l.dir, 'mariadbd.log'), async () => (await run(['mariadb-admin', `--socket=${socket}`, 'ping'], { allowFail: true })).code === 0);
-  const grants = ['keystone', 'neutron'].map(
+  const grants = databases(l).map(
     (db) => `CREATE DATABASE ${db}; CREATE USER '${db}'@'127.0.0.1' IDENTIFIED BY '${l.passwords.database}'; GRANT ALL ON ${db}.* TO '${db}'@'127.0.0.1';`,
   );
   await run(['mariadb', `--socket=${socket}`, '-uroot'], { input: grants.join('\n') });
@@ -207,7 +179,8 @@ async function waitForNeutronOnOvn(plan: LabPlan, l: OpenStackLayout, token: str
 
 /**
  * OpenStack on the lab: MariaDB, Keystone, Neutron (ML2/OVN, writing into the lab's NB/SB clusters,
- * routers on the gateway chassis that are marked enable-chassis-as-gw) and Horizon, all in api1.
+ * routers on the gateway chassis that are marked enable-chassis-as-gw) and Horizon, all in api1;
+ * with `nova`, also Nova (fake virt driver, a nova-compute per compute host), placement and Glance.
  * Schema migrations run in parallel; each service is started as soon as what it needs is there.
  */
 export async function buildOpenStack(plan: LabPlan, journal: Journal, progress: (line: string) => void): Promise<void> {
@@ -223,7 +196,8 @@ export async function buildOpenStack(plan: LabPlan, journal: Journal, progress: 
     southbound: connectionString(plan, DATABASES.southbound),
     physicalNetwork: PHYSICAL_NETWORK,
     underlayMtu: plan.profile.mtu.underlay,
-    passwords: { admin: secret(), database: secret(), dashboardKey: secret() },
+    nova: plan.profile.openstack?.nova ?? false,
+    passwords: { admin: secret(), database: secret(), dashboardKey: secret(), messaging: secret() },
   };
   await plugApiHost(plan, host, journal);
   await Promise.all([
@@ -235,13 +209,11 @@ export async function buildOpenStack(plan: LabPlan, journal: Journal, progress: 
   ]);
   await Promise.all([startMariadb(l, host, journal), prepareOvn(plan)]);
   step('MariaDB up, OVN prepared for Neutron');
+  // Keystone first: the other services register in its catalog and check tokens with it.
+  const keystone = startKeystone(l, host, journal).then(async () => (step('Keystone up'), adminToken(l)));
   const apis = async () => {
-    const [neutronPid] = await Promise.all([
-      startNeutron(l, host, journal).then((pid) => (step('Neutron schema migrated, neutron-server started'), pid)),
-      startKeystone(l, host, journal).then(() => step('Keystone up')),
-    ]);
-    const token = await adminToken(l);
-    await registerNetworkService(l, token);
+    const [neutronPid, token] = await Promise.all([startNeutron(l, host, journal).then((pid) => (step('Neutron schema migrated, neutron-server started'), pid)), keystone]);
+    await registerService(l, token, { type: 'network', name: 'neutron', url: config.neutronUrl(l) });
     await waitFor('neutron-server', neutronPid, join(l.dir, 'neutron-server.log'), answers(`${config.neutronUrl(l)}/v2.0/networks`, 401));
     step('Neutron API up');
     await createExternalNetwork(l, token, {
@@ -260,7 +232,14 @@ export async function buildOpenStack(plan: LabPlan, journal: Journal, progress: 
     await startDashboard(l, host, journal);
     step('Horizon up');
   };
+  const nova = async () => {
+    if (!l.nova) return;
+    const computes = plan.chassis.filter((c) => c.roles.includes('compute'));
+    await prepareNova(l, host, computes, journal);
+    step('RabbitMQ up, placement, Glance and Nova schemas migrated (cells v2: cell0, cell1)');
+    await startNova(l, host, computes, journal, await keystone, step);
+  };
   // Settled, not raced: a failure tears the lab down only once nothing is still starting services.
-  const failed = (await Promise.allSettled([apis(), dashboard()])).find((r) => r.status === 'rejected');
+  const failed = (await Promise.allSettled([apis(), dashboard(), nova(), keystone])).find((r) => r.status === 'rejected');
   if (failed) throw failed.reason;
 }

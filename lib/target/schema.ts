@@ -91,11 +91,16 @@ export const targetSchema = z
         dashboardUrl: z.string().url().optional().describe('Horizon, for GUI tests'),
         externalNetwork: z.string().optional().describe('Neutron network for router gateways and floating IPs; else the only router:external one'),
         servers: z
-          .enum(['port-binding'])
-          .default('port-binding')
-          .describe('port-binding: a server is a Neutron port bound to a workload namespace on a compute host over SSH (OVS iface-id), as Nova and os-vif do'),
+          .enum(['nova', 'port-binding'])
+          .default('nova')
+          .describe(
+            "nova: servers are booted through Nova (flavor and image below) on the port netvet made, pinned to a compute host; where the hypervisor does not plug them (Nova's fake driver), netvet plugs the port into a workload namespace there. port-binding: no Nova; a server is a Neutron port bound to a workload namespace on a compute host over SSH (OVS iface-id), as Nova and os-vif do",
+          ),
+        flavor: z.string().optional().describe('Nova flavor of every server (servers: nova)'),
+        image: z.string().optional().describe('Glance image (name or id) servers boot from (servers: nova)'),
       })
       .strict()
+      .refine((o) => o.servers !== 'nova' || (o.flavor && o.image), { message: 'servers: nova needs a flavor and an image', path: ['servers'] })
       .optional()
       .describe('OpenStack in front of the SDN: the openstack driver (playwright --project openstack) builds topologies through its APIs'),
     upgrade: z

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { NetvetError } from './errors';
 import { run } from './exec';
 
@@ -24,8 +24,42 @@ export const DEBIAN_PACKAGES = [
   'isc-dhcp-client',
 ];
 
-/** The OpenStack lab profile and GUI tests: Keystone, Neutron, MariaDB, Horizon, and the browser. Only `setup --openstack`. */
-export const OPENSTACK_PACKAGES = ['keystone', 'neutron-server', 'mariadb-server', 'openstack-dashboard', 'python3-openstackclient', 'chromium'];
+/**
+ * The OpenStack lab profiles and GUI tests: Keystone, Neutron, MariaDB, Horizon, Nova (API,
+ * conductor, scheduler; nova-compute runs from python3-nova with the fake driver), placement,
+ * Glance, RabbitMQ, and the browser. Only `setup --openstack`.
+ */
+export const OPENSTACK_PACKAGES = [
+  'keystone',
+  'neutron-server',
+  'mariadb-server',
+  'openstack-dashboard',
+  'python3-openstackclient',
+  'chromium',
+  'rabbitmq-server',
+  'placement-api',
+  'glance-api',
+  'nova-api',
+  'nova-conductor',
+  'nova-scheduler',
+];
+
+const POLICY_RC_D = '/usr/sbin/policy-rc.d';
+
+/**
+ * Runs an install with Debian's policy-rc.d saying "do not start" (exit 101): packages such as
+ * rabbitmq-server and the OpenStack services would otherwise start machine-wide services on fixed
+ * ports, where the lab runs its own in namespaces. A policy the machine already has is left alone.
+ */
+async function withServicesHeldBack<T>(install: () => Promise<T>): Promise<T> {
+  if (existsSync(POLICY_RC_D)) return install();
+  writeFileSync(POLICY_RC_D, '#!/bin/sh\n# netvet: no service starts while it installs packages\nexit 101\n', { mode: 0o755 });
+  try {
+    return await install();
+  } finally {
+    rmSync(POLICY_RC_D, { force: true });
+  }
+}
 
 async function notInstalled(packages: string[]): Promise<string[]> {
   const { stdout } = await run(['dpkg-query', '-W', '-f', '${Package} ${db:Status-Abbrev}\\n', ...packages], { allowFail: true });
@@ -42,7 +76,7 @@ export async function installPackages(progress: (line: string) => void, packages
   progress(`installing ${wanted.join(' ')} with apt-get`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   await run(['apt-get', 'update', '-qq'], { env, timeoutMs: 600_000 });
-  await run(['apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...wanted], { env, timeoutMs: 1_200_000 });
+  await withServicesHeldBack(() => run(['apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...wanted], { env, timeoutMs: 1_200_000 }));
   return wanted;
 }
 

@@ -1,5 +1,6 @@
 import type { Keystone } from './keystone';
 import type { FloatingIp, Neutron, Port, Router, SecurityGroup } from './neutron';
+import type { Nova } from './nova';
 
 /**
  * Undo records of the OpenStack driver, as written to the run journal before each create. Ids are
@@ -9,18 +10,21 @@ import type { FloatingIp, Neutron, Port, Router, SecurityGroup } from './neutron
 export type Undo =
   | { project: string }
   | { user: string }
+  | { server: string; projectId: string }
   | { neutron: 'network' | 'subnet' | 'router' | 'security_group' | 'port'; projectId: string; name: string }
   | { floatingIp: string; projectId: string }
   | { routerInterface: { projectId: string; router: string; subnet: string } }
   | { workload: { host: string; netns: string; taps: string[]; dir: string } };
 
-/** Undoes one Neutron or Keystone record with the admin's clients; workloads are the driver's. */
-export async function undoRecord(undo: Exclude<Undo, { workload: unknown }>, neutron: Neutron, keystone: Keystone): Promise<void> {
+/** Undoes one Nova, Neutron or Keystone record with the admin's clients (no Nova: the cloud boots no servers); workloads are the driver's. */
+export async function undoRecord(undo: Exclude<Undo, { workload: unknown }>, neutron: Neutron, keystone: Keystone, nova?: Nova): Promise<void> {
   if ('project' in undo) {
     for (const project of await keystone.projects(undo.project)) {
-      await purgeProject(neutron, project.id);
+      await purgeProject(neutron, project.id, nova);
       await keystone.deleteProject(project.id);
     }
+  } else if ('server' in undo) {
+    for (const server of (await nova?.servers(undo.projectId, undo.server)) ?? []) await nova!.delete(server.id);
   } else if ('user' in undo) {
     for (const user of await keystone.users(undo.user)) await keystone.deleteUser(user.id);
   } else if ('neutron' in undo) {
@@ -49,11 +53,16 @@ export async function undoRecord(undo: Exclude<Undo, { workload: unknown }>, neu
 }
 
 /**
- * Deletes everything a project has in Neutron, in dependency order (what `openstack project purge`
- * does): floating IPs, router interfaces, routers, ports, security groups, networks. Returns what it removed.
+ * Deletes everything a project has in Nova and Neutron, in dependency order (what `openstack
+ * project purge` does): servers, floating IPs, router interfaces, routers, ports, security groups,
+ * networks. Returns what it removed.
  */
-export async function purgeProject(neutron: Neutron, projectId: string): Promise<string[]> {
+export async function purgeProject(neutron: Neutron, projectId: string, nova?: Nova): Promise<string[]> {
   const removed: string[] = [];
+  for (const server of (await nova?.servers(projectId)) ?? []) {
+    await nova!.delete(server.id);
+    removed.push(`server ${server.name}`);
+  }
   const own = { project_id: projectId };
   for (const fip of await neutron.list<FloatingIp>('floatingip', own)) {
     await neutron.removePortForwardings(fip.id);

@@ -14,6 +14,7 @@ import { explainThroughNeutron } from './explain';
 import { loadCredentials, type Credentials } from './credentials';
 import { Keystone } from './keystone';
 import { Neutron, type FloatingIp, type Network, type Port, type Router, type SecurityGroup, type Subnet } from './neutron';
+import { Nova } from './nova';
 import { reattach } from './reattach';
 import { neutronSegment } from './segments';
 import { createExactGroup, neutronRule, sameRule } from './security-groups';
@@ -37,8 +38,10 @@ interface Built {
 /**
  * OpenStack as the orchestrator: topologies become Keystone projects and Neutron networks, subnets,
  * routers, security groups, ports and floating IPs through the public APIs, as a tenant would make
- * them. Servers are Neutron ports bound (binding:host_id) to workload namespaces on compute hosts,
- * whose OVS interface carries the port id (iface-id) — what Nova and os-vif do on a compute node.
+ * them. Servers are booted through Nova on ports netvet made (`servers: nova`), or are those ports
+ * bound (binding:host_id) to the host directly (`servers: port-binding`, a cloud without Nova);
+ * either way a workload namespace on the compute host plugs them, its OVS interface carrying the
+ * port id (iface-id), as os-vif does on a compute node.
  */
 export class OpenStackOrchestrator implements Orchestrator {
   readonly name = 'openstack';
@@ -46,6 +49,8 @@ export class OpenStackOrchestrator implements Orchestrator {
   private readonly admin: Session;
   private readonly neutron: Neutron;
   private readonly keystone: Keystone;
+  /** The admin's Nova, across projects (cleanup); undefined where servers are not booted through Nova. */
+  private readonly nova?: Nova;
   private readonly built = new Map<string, Built>();
   private externalNetworkId?: Promise<string>;
 
@@ -63,6 +68,7 @@ export class OpenStackOrchestrator implements Orchestrator {
     this.admin = new Session({ ...this.credentials, project: { name: this.credentials.projectName, domain: this.credentials.projectDomain } });
     this.neutron = new Neutron(this.admin);
     this.keystone = new Keystone(this.admin);
+    if (target.openstack.servers === 'nova') this.nova = new Nova(this.admin);
   }
 
   private external(): Promise<string> {
@@ -100,8 +106,9 @@ export class OpenStackOrchestrator implements Orchestrator {
     this.built.set(prefix, b);
 
     const domainId = await this.keystone.domainOf(await this.admin.projectId());
+    const admin = this.nova ? { userId: await this.admin.userId() } : undefined;
     for (const t of topology.tenants) {
-      b.tenants.set(t.name, await createTenant(this.keystone, this.credentials, domainId, name(t.name), `netvet ${topology.name} (${prefix})`, journal));
+      b.tenants.set(t.name, await createTenant(this.keystone, this.credentials, domainId, name(t.name), `netvet ${topology.name} (${prefix})`, journal, admin));
     }
     const tenant = (t: string) => b.tenants.get(t)!;
 
@@ -213,7 +220,7 @@ export class OpenStackOrchestrator implements Orchestrator {
       defaultGateway: workload.ports[0]?.gateway ?? null,
       routes: workload.routes,
       forwarding: workload.forwarding,
-    }, b.journal);
+    }, b.journal, t.nova);
     deployed.ports.forEach((p, i) => b.ports.set(`${workload.name}:${i}`, p.id));
     return deployed;
   }
@@ -236,7 +243,7 @@ export class OpenStackOrchestrator implements Orchestrator {
       defaultGateway: null,
       routes: [],
       forwarding: false,
-    }, b.journal);
+    }, b.journal, tenant.nova);
     await this.neutron.waitForStatus('port', server.ports.map((p) => p.id), () => 'ACTIVE');
     await this.settle();
     deployment.workloads[name] = server;
@@ -365,7 +372,7 @@ export class OpenStackOrchestrator implements Orchestrator {
         if ('workload' in undo) {
           await unplugWorkload(this.hosts.shell(undo.workload.host), { ...undo.workload, integrationBridge: this.hosts.get(undo.workload.host).integrationBridge ?? 'br-int' });
         } else {
-          await undoRecord(undo, this.neutron, this.keystone);
+          await undoRecord(undo, this.neutron, this.keystone, this.nova);
         }
       } catch (error) {
         failures.push(`${entry.what}: ${maskSecrets(error instanceof Error ? error.message : String(error))}`);
@@ -381,7 +388,7 @@ export class OpenStackOrchestrator implements Orchestrator {
     const hosts = this.target.hosts.filter((h) => h.integrationBridge);
     for (const host of hosts) removed.push(...(await sweepWorkloads(this.hosts.shell(host.name), `${this.target.workloads.namespacePrefix}${prefix}`, prefix, host.integrationBridge!)).map((r) => `${r} on ${host.name}`));
     for (const project of (await this.keystone.projects()).filter((p) => p.name.startsWith(prefix))) {
-      removed.push(...(await purgeProject(this.neutron, project.id)).map((r) => `${r} (project ${project.name})`));
+      removed.push(...(await purgeProject(this.neutron, project.id, this.nova)).map((r) => `${r} (project ${project.name})`));
       for (const user of await this.keystone.users(project.name)) {
         await this.keystone.deleteUser(user.id);
         removed.push(`user ${user.name}`);

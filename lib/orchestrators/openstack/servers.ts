@@ -9,6 +9,7 @@ import { plugWorkload } from '../shared/workload';
 import type { DeployedWorkload } from '../types';
 import type { Undo } from './cleanup';
 import type { Neutron, Port, Subnet } from './neutron';
+import type { Nova } from './nova';
 
 export interface ServerRequest {
   name: string;
@@ -26,28 +27,29 @@ export interface ServerRequest {
 }
 
 /**
- * A server without Nova: its Neutron ports are made (as the admin: binding:host_id is admin-only,
- * and a shared network's addresses are its owner's to pick) and bound to a compute host, and a
- * namespace on that host plugs them into the integration bridge with the port ids (iface-id),
- * as Nova and os-vif do. Addresses and MACs are what Neutron gave the ports.
+ * A server. Its Neutron ports are made first (as the admin: a shared network's addresses are its
+ * owner's to pick), with the planned addresses and MACs. With `nova` (the tenant's Nova), the
+ * server is booted through Nova on those ports, pinned to the host, and Neutron binds them there
+ * when Nova asks; without, the ports are bound to the host directly (binding:host_id, admin-only).
+ * Either way a namespace on that host then plugs them into the integration bridge with the port
+ * ids (iface-id), as os-vif does for a hypervisor; Nova's fake virt driver plugs nothing itself.
  */
-export async function createServer(target: Target, hosts: TargetHosts, neutron: Neutron, request: ServerRequest, journal: RunJournal): Promise<DeployedWorkload> {
+export async function createServer(target: Target, hosts: TargetHosts, neutron: Neutron, request: ServerRequest, journal: RunJournal, nova?: Nova): Promise<DeployedWorkload> {
   const host = hosts.get(request.host);
   if (!host.integrationBridge) throw new NetvetError(`server ${request.name} is placed on ${request.host}, which runs no workloads`, 'pin it to a compute host with an integration bridge');
+  const serverName = `${request.prefix}${request.name}`;
   const ports: Port[] = [];
   for (const [index, port] of request.ports.entries()) {
-    const name = `${request.prefix}${request.name}-${index}`;
+    const name = `${serverName}-${index}`;
     journal.record(`port ${name}`, { neutron: 'port', projectId: request.projectId, name } satisfies Undo);
-    ports.push(
-      await neutron.create<Port>('port', {
-        name,
-        project_id: request.projectId,
-        device_owner: 'compute:netvet',
-        device_id: `${request.prefix}${request.name}`,
-        'binding:host_id': request.host,
-        ...port.fields,
-      }),
-    );
+    const binding = nova ? {} : { device_owner: 'compute:netvet', device_id: serverName, 'binding:host_id': request.host };
+    ports.push(await neutron.create<Port>('port', { name, project_id: request.projectId, ...binding, ...port.fields }));
+  }
+  if (nova) {
+    journal.record(`server ${serverName}`, { server: serverName, projectId: request.projectId } satisfies Undo);
+    const server = await nova.createServer({ name: serverName, flavor: target.openstack!.flavor!, image: target.openstack!.image!, ports: ports.map((p) => p.id), host: request.host });
+    const placed = server['OS-EXT-SRV-ATTR:host'];
+    if (placed !== request.host) throw new NetvetError(`Nova put server ${serverName} on ${placed ?? 'no host'}, not on ${request.host}`, `check that nova-compute on ${request.host} is up and enabled ('openstack compute service list')`);
   }
   const subnets = await Promise.all(ports.map((p) => neutron.get<Subnet>('subnet', p.fixed_ips[0].subnet_id)));
   const netns = `${target.workloads.namespacePrefix}${request.prefix}${request.name}`;
