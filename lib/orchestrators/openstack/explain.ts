@@ -3,6 +3,7 @@ import { NetvetError } from '../../util/errors';
 import { listNorthbound } from '../shared/northbound-rows';
 import { OvnExplainer, type OvnNames } from '../shared/ovn-explain';
 import type { TraceHit } from '../shared/ovn-trace';
+import type { NorthboundRows } from '../shared/trace-lookups';
 import type { Deployment, Evidence, ExplainedFlow } from '../types';
 import type { Network, Neutron, Port, Router, SecurityGroup, SecurityGroupRule } from './neutron';
 
@@ -26,7 +27,7 @@ function ruleWords(rule: SecurityGroupRule, groupName: (id: string) => string): 
  * `neutron:security_group_rule_id` is that rule of its security group, `neutron_pg_drop` is
  * Neutron's drop of what no rule allows.
  */
-async function neutronNames(target: Target, neutron: Neutron, deployment: Deployment): Promise<OvnNames> {
+async function neutronNames(nb: NorthboundRows, neutron: Neutron, deployment: Deployment): Promise<OvnNames> {
   const { topology, prefix } = deployment;
   const named = (n: string) => `${prefix}${n}`;
   const byName = <T extends { name: string }>(rows: T[], names: string[]) => new Map(names.flatMap((n) => rows.filter((r) => r.name === named(n)).map((r) => [n, r] as const)));
@@ -41,9 +42,12 @@ async function neutronNames(target: Target, neutron: Neutron, deployment: Deploy
   const gateways = router.size ? await neutron.list<Port>('port', { device_owner: 'network:router_gateway', device_id: [...router.values()].map((r) => r.id) }) : [];
   const external = gateways[0] && (await neutron.get<Network>('network', gateways[0].network_id));
   // The external network enters OVN through the localnet port of its switch.
-  const [switches, switchPorts] = external ? await Promise.all([listNorthbound(target.ovn!.northbound, 'Logical_Switch', ['name', 'ports']), listNorthbound(target.ovn!.northbound, 'Logical_Switch_Port', ['_uuid', 'name', 'type'])]) : [[], []];
-  const externalPorts = new Set(switches.find((s) => external && s.name === `neutron-${external.id}`)?.ports.split(' ') ?? []);
-  const localnet = switchPorts.find((p) => p.type === 'localnet' && externalPorts.has(p._uuid))?.name;
+  let localnet: string | undefined;
+  if (external) {
+    const [switches, switchPorts] = await Promise.all([nb.list('Logical_Switch', ['name', 'ports']), nb.list('Logical_Switch_Port', ['_uuid', 'name', 'type'])]);
+    const members = new Set(switches.find((s) => s.name === `neutron-${external.id}`)?.ports.split(' ') ?? []);
+    localnet = switchPorts.find((p) => p.type === 'localnet' && members.has(p._uuid))?.name;
+  }
 
   // By OVN's name (`neutron-<id>`) and by the friendly name ovn-trace prints (Neutron's name).
   const datapaths = new Map<string, string>([
@@ -109,5 +113,6 @@ export async function explainThroughNeutron(target: Target, neutron: Neutron, de
     );
   }
   const northbound = target.ovn.northbound;
-  return new OvnExplainer(target, { list: (table, columns) => listNorthbound(northbound, table, columns) }, await neutronNames(target, neutron, deployment)).explain(deployment, flow);
+  const nb: NorthboundRows = { list: (table, columns) => listNorthbound(northbound, table, columns) };
+  return new OvnExplainer(target, nb, await neutronNames(nb, neutron, deployment)).explain(deployment, flow);
 }
