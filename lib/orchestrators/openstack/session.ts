@@ -33,12 +33,13 @@ export class OpenStackError extends NetvetError {
     readonly path: string,
     detail: string,
   ) {
-    super(`${method} ${path} answered ${status}: ${detail}`, hintFor(status));
+    super(`${method} ${path} answered ${status}: ${detail}`, hintFor(status, detail));
     this.name = 'OpenStackError';
   }
 }
 
-function hintFor(status: number): string {
+function hintFor(status: number, detail: string): string {
+  if (/quota exceeded/i.test(detail)) return "raise the project's quota ('openstack quota set') or ask for less (a smaller flavor)";
   if (status === 401) return 'check the credentials (clouds.yaml or OS_* variables)';
   if (status === 403) return 'the user lacks the role this call needs (netvet needs an admin to make projects and bind ports)';
   if (status === 409) return "a quota or a resource in use: run 'netvet cleanup' to remove what earlier runs left";
