@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { database, ini, PORTS, serviceCredentials, type OpenStackLayout } from './openstack-config';
+import { database, ini, PORTS, serviceCredentials, uwsgiConfig, type OpenStackLayout } from './openstack-config';
 import type { LabHost } from './plan';
 
 /** The message bus user Nova's services share; its password is the lab's own (`passwords.messaging`). */
@@ -61,23 +61,8 @@ export function placementConfig(l: OpenStackLayout): string {
   });
 }
 
-/** Placement as a WSGI app under uwsgi, in the foreground so the recorded PID is the master's. */
-export function placementUwsgiConfig(l: OpenStackLayout): string {
-  return ini({
-    uwsgi: {
-      plugins: 'python3',
-      'http-socket': `${l.address}:${PORTS.placement}`,
-      'wsgi-file': '/usr/bin/placement-api',
-      env: `OS_PLACEMENT_CONFIG_DIR=${placementConfigDir(l)}`,
-      master: true,
-      processes: 1,
-      threads: 4,
-      'die-on-term': true,
-      'add-header': 'Connection: close',
-      chdir: l.dir,
-    },
-  });
-}
+export const placementUwsgiConfig = (l: OpenStackLayout) =>
+  uwsgiConfig(l, { port: PORTS.placement, wsgiFile: '/usr/bin/placement-api', env: `OS_PLACEMENT_CONFIG_DIR=${placementConfigDir(l)}`, processes: 1, threads: 4 });
 
 /** Glance with a file store in the lab's folder: the one image servers boot from. */
 export function glanceConfig(l: OpenStackLayout): string {

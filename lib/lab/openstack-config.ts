@@ -89,17 +89,17 @@ export function keystoneConfig(l: OpenStackLayout): string {
   });
 }
 
-/** Keystone as a WSGI app under uwsgi, in the foreground so the recorded PID is the master's. */
-export function keystoneUwsgiConfig(l: OpenStackLayout): string {
+/** A WSGI app under uwsgi on api1, in the foreground so the recorded PID is the master's. */
+export function uwsgiConfig(l: OpenStackLayout, app: { port: number; wsgiFile: string; env: string; processes: number; threads: number }): string {
   return ini({
     uwsgi: {
       plugins: 'python3',
-      'http-socket': `${l.address}:${PORTS.keystone}`,
-      'wsgi-file': '/usr/bin/keystone-wsgi-public',
-      env: `OS_KEYSTONE_CONFIG_FILES=${keystoneConf(l)}`,
+      'http-socket': `${l.address}:${app.port}`,
+      'wsgi-file': app.wsgiFile,
+      env: app.env,
       master: true,
-      processes: 2,
-      threads: 1,
+      processes: app.processes,
+      threads: app.threads,
       'die-on-term': true,
       'buffer-size': 65535,
       'add-header': 'Connection: close',
@@ -107,6 +107,9 @@ export function keystoneUwsgiConfig(l: OpenStackLayout): string {
     },
   });
 }
+
+export const keystoneUwsgiConfig = (l: OpenStackLayout) =>
+  uwsgiConfig(l, { port: PORTS.keystone, wsgiFile: '/usr/bin/keystone-wsgi-public', env: `OS_KEYSTONE_CONFIG_FILES=${keystoneConf(l)}`, processes: 2, threads: 1 });
 
 /**
  * Neutron with the OVN mechanism driver on the lab's own NB/SB clusters. No message bus: nothing
