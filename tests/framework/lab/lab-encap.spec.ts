@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { labDirOf, labRange, leftovers, netvet } from '../support/cli';
+import { labDirOf, labRange, leftovers, netvet, uniqueLabName } from '../support/cli';
 import { runScenarios } from '../support/lab';
 
 /**
@@ -8,7 +8,7 @@ import { runScenarios } from '../support/lab';
  * scenario's own capture check, which the Geneve lab passes too).
  */
 test('a VXLAN profile lab carries workload traffic across chassis in VXLAN', async () => {
-  const name = `vx${process.pid.toString(36).slice(-4)}`;
+  const name = uniqueLabName('vx');
   const up = await netvet(['lab', 'up', '--name', name, '--profile', 'topologies/labs/vxlan.yaml']);
   expect(up.code, up.stderr).toBe(0);
   expect(up.stdout).toContain('(vxlan)');

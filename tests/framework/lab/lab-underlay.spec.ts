@@ -4,14 +4,13 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { loadTarget } from '../../../lib/target/load';
 import { TargetHosts } from '../../../lib/target/hosts';
-import { labDirOf, labRange, leftovers, netvet } from '../support/cli';
+import { labDirOf, labRange, leftovers, netvet, uniqueLabName as unique } from '../support/cli';
 import { runScenarios } from '../support/lab';
 
 /**
  * The underlay profiles: each lab comes up healthy with the wiring its profile asks for, runs its
  * scenarios, and `lab down` leaves nothing behind.
  */
-const unique = (stem: string) => `${stem}${process.pid.toString(36).slice(-4)}`;
 const subnet = (address: string) => address.replace(/\.\d+$/, '.0/24');
 
 interface Status {

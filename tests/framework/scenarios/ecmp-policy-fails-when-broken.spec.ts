@@ -1,5 +1,6 @@
 import { expect } from '@playwright/test';
 import { runScenarios, test, whenAppears, type FrameworkLab } from '../support/lab';
+import { expectNoRows } from '../support/northbound';
 
 /**
  * The service chain and network policy scenarios must be able to fail. Each test runs one of them
@@ -12,12 +13,7 @@ test.describe.configure({ mode: 'serial' });
 const CHAIN = 'tests/scenarios/ecmp/flows-spread-over-instances.spec.ts';
 const POLICY = 'tests/scenarios/policy/allow-deny-matrix.spec.ts';
 
-/** The child's teardown removed everything, broken or not. */
-async function expectNothingLeft(lab: FrameworkLab): Promise<void> {
-  for (const table of ['Logical_Switch', 'Logical_Router', 'ACL', 'Logical_Router_Policy']) {
-    expect(await lab.nbctl('--bare', '--columns=_uuid', 'list', table), `${table} rows left`).toBe('');
-  }
-}
+const expectNothingLeft = (lab: FrameworkLab) => expectNoRows(lab, 'Logical_Switch', 'Logical_Router', 'ACL', 'Logical_Router_Policy');
 
 const found = async (lab: FrameworkLab, ...find: string[]) => (await lab.nbctl('--bare', '--columns=_uuid,name', 'find', ...find)).split('\n').filter(Boolean);
 

@@ -1,6 +1,7 @@
 import { expect } from '@playwright/test';
 import { run } from '../../../lib/util/exec';
-import { runScenarios, test, whenAppears, type FrameworkLab } from '../support/lab';
+import { runScenarios, setChassisEncap, test, whenAppears, type FrameworkLab } from '../support/lab';
+import { expectNoRows } from '../support/northbound';
 
 /**
  * The encapsulation and mirror scenarios must be able to fail. Each test runs one of them in a
@@ -18,16 +19,8 @@ const UNRELATED = 'tests/scenarios/l3/router-between-networks.spec.ts';
 const sbctl = async (lab: FrameworkLab, ...args: string[]) => (await run(['ovn-sbctl', `--db=${lab.target.ovn!.southbound}`, ...args])).stdout;
 const announced = async (lab: FrameworkLab, chassis: string) => (await sbctl(lab, '--bare', '--columns=type', 'find', 'encap', `chassis_name=${chassis}`)).trim();
 
-/** Sets a chassis' encapsulation straight in its Open vSwitch database, as an operator on the host would. */
-const setEncap = (lab: FrameworkLab, chassis: string, encap: string) =>
-  run(['ovs-vsctl', 'set', 'open_vswitch', '.', `external_ids:ovn-encap-type=${encap}`], {
-    netns: `nv-${lab.name}-${chassis}`,
-    env: { ...process.env, OVS_RUNDIR: `/var/lib/netvet/labs/${lab.name}/${chassis}` },
-  });
-
 async function expectNothingLeft(lab: FrameworkLab): Promise<void> {
-  expect(await lab.nbctl('--bare', '--columns=name', 'list', 'Logical_Switch')).toBe('');
-  expect(await lab.nbctl('--bare', '--columns=name', 'list', 'Mirror')).toBe('');
+  await expectNoRows(lab, 'Logical_Switch', 'Mirror');
   // Each chassis is back on the lab's own encapsulation.
   const chassis = lab.target.hosts.filter((h) => h.data).map((h) => h.name);
   expect(await Promise.all(chassis.map((c) => announced(lab, c)))).toEqual(chassis.map(() => lab.target.encapsulation.current));
@@ -45,7 +38,7 @@ test('VXLAN scenario fails, naming both kinds, when a chassis is put back on Gen
   const { done } = runScenarios([...VXLAN, UNRELATED], lab.targetFile);
   // The scenario switches first, then builds: once it builds, put ch2 back to Geneve under its feet.
   await whenAppears(async () => ((await announced(lab, 'ch2')) === 'vxlan' && (await lab.nbctl('--bare', '--columns=name', 'list', 'Logical_Switch')).trim() ? true : undefined));
-  await setEncap(lab, 'ch2', 'geneve');
+  await setChassisEncap(lab, 'ch2', 'geneve');
   const result = await done;
   expect(result.code).not.toBe(0);
   expect(result.output).toMatch(/1 failed/);

@@ -1,6 +1,7 @@
 import { expect } from '@playwright/test';
-import { netvet } from '../support/cli';
+import { applyTopology, explainFlow, netvet } from '../support/cli';
 import { runScenarios, test, whenAppears, type FrameworkLab } from '../support/lab';
+import { deleteAcl, findAcl, routerWith } from '../support/northbound';
 
 /**
  * Failure explanation: a wrong cell of a reachability matrix carries the datapath's own account
@@ -9,12 +10,9 @@ import { runScenarios, test, whenAppears, type FrameworkLab } from '../support/l
  */
 test.describe.configure({ mode: 'serial' });
 
-const acls = async (lab: FrameworkLab) => (await lab.nbctl('--format=csv', '--no-headings', '--data=bare', '--columns=match', 'list', 'ACL')).split('\n').filter(Boolean);
-
 test('matrix report names the ACL that drops a wrong cell once a security group loses its ICMP rule', async ({ lab }) => {
   const { done } = runScenarios(['tests/scenarios/sg/remote-group.spec.ts'], lab.targetFile);
-  const match = await whenAppears(async () => (await acls(lab)).find((m) => m.includes('_web && ip4') && m.includes('icmp4')));
-  await lab.nbctl('acl-del', match.split(' ')[2].slice(1), 'to-lport', '1002', match);
+  await deleteAcl(lab, await whenAppears(() => findAcl(lab, (m) => m.includes('_web && ip4') && m.includes('icmp4'))));
   const result = await done;
   expect(result.code).not.toBe(0);
   // Below each wrong cell's repro line: the default-deny ACL of the drop group, named as the NB has it.
@@ -34,10 +32,7 @@ test('matrix report names the ACL that drops a wrong cell once a security group 
 
 test('a single probe that contradicts its expectation carries the why: SNAT rule deleted, the packet leaves unrewritten', async ({ lab }) => {
   const { done } = runScenarios(['tests/scenarios/nat/snat.spec.ts'], lab.targetFile);
-  const router = await whenAppears(async () => {
-    const rows = (await lab.nbctl('--format=csv', '--no-headings', '--data=bare', '--columns=name,nat', 'list', 'Logical_Router')).split('\n');
-    return rows.find((l) => /-r1,\S/.test(l))?.split(',')[0];
-  });
+  const router = await whenAppears(() => routerWith(lab, 'nat'));
   await lab.nbctl('lr-nat-del', router, 'snat');
   const result = await done;
   expect(result.code).not.toBe(0);
@@ -45,18 +40,7 @@ test('a single probe that contradicts its expectation carries the why: SNAT rule
   expect(result.output.replace(/\x1b\[[\d;]*m/g, '')).toMatch(/attachment #\d+: why vm1 -> ext1 tcp\/\d+ \(text\/plain\)/);
 });
 
-/** `topology apply` on the lab; returns the deployment prefix it printed. */
-async function apply(lab: FrameworkLab, file: string): Promise<string> {
-  const applied = await netvet(['topology', 'apply', file, '--target', lab.targetFile]);
-  expect(applied.code, applied.stderr).toBe(0);
-  return /built \S+ as (\S+)/.exec(applied.stdout)![1];
-}
-
-async function explain(prefix: string, ...flow: string[]): Promise<string> {
-  const explained = await netvet(['explain', '--prefix', prefix, ...flow]);
-  expect(explained.code, explained.stderr).toBe(0);
-  return explained.stdout;
-}
+const apply = async (lab: FrameworkLab, file: string) => (await applyTopology(file, '--target', lab.targetFile)).prefix;
 
 test('netvet explain: ACLs, NAT and a missing route on deployments built with topology apply', async ({ lab }) => {
   const sg = await apply(lab, 'topologies/security-group.yaml');
@@ -64,30 +48,29 @@ test('netvet explain: ACLs, NAT and a missing route on deployments built with to
   const l3 = await apply(lab, 'topologies/l3-router.yaml');
   const pg = sg.replace(/-$/, '_');
   try {
-    const allowed = await explain(sg, 'client', 'server', 'tcp/22');
+    const allowed = await explainFlow(sg, 'client', 'server', 'tcp/22');
     expect(allowed).toMatch(new RegExp(`^${sg} client -> server tcp/22: passes \\(reply: SSH-`));
     expect(allowed).toContain(`why: delivered to server (${sg}server-0) (allowed by ACL "inport == @${pg}web && ip4" (from-lport, priority 1002, allow-related)`);
     expect(allowed).toContain(`tcp.dst == 22" (to-lport, priority 1002, allow-related) of port group ${pg}web on switch ${sg}net1); its reply: delivered to client (${sg}client-0)`);
 
-    const denied = await explain(sg, 'outsider', 'server', 'tcp/22');
+    const denied = await explainFlow(sg, 'outsider', 'server', 'tcp/22');
     expect(denied).toMatch(/: dropped \(timeout\)/);
     expect(denied).toContain(`why: dropped by ACL "outport == @${pg}drop_ && ip" (to-lport, priority 1001, drop) of port group ${pg}drop_ on switch ${sg}net1`);
     expect(denied).toContain('--- ovn-trace ---');
     expect(denied).toMatch(/--- logical flows of the deciding stages ---\nDatapath: "\S+net1" .*Pipeline: ingress\n\s+table=\d+ \(ls_in_acl\s*\)/);
 
-    const inbound = await explain(nat, 'runner', 'fip1', 'tcp/5000');
+    const inbound = await explainFlow(nat, 'runner', 'fip1', 'tcp/5000');
     expect(inbound).toMatch(/passes \(reply: vm1 /);
     expect(inbound).toMatch(new RegExp(`why: delivered to vm1 \\(${nat}vm1-0\\) \\(DNAT (\\S+) to 10\\.4\\.0\\.2 by NAT rule dnat_and_snat \\1 <-> 10\\.4\\.0\\.2 on router ${nat}r1\\); its reply: leaves switch ${nat}ext-r1 through localnet port ${nat}ext-r1-ln with source \\1\\n`));
-    const outbound = await explain(nat, 'vm2', 'runner', 'icmp');
+    const outbound = await explainFlow(nat, 'vm2', 'runner', 'icmp');
     expect(outbound).toMatch(new RegExp(`SNAT 10\\.4\\.0\\.3 to \\S+ by NAT rule snat 10\\.4\\.0\\.0/24 -> \\S+ on router ${nat}r1`));
 
-    expect(await explain(l3, 'vm1', 'vm3', 'icmp')).toContain(`why: no route to 10.2.3.2 on router ${l3}r1`);
-    expect(await explain(l3, 'vm3', 'vm1', 'udp/7')).toContain(`why: no port on switch ${l3}net3 has 10.2.3.1, vm3's gateway toward 10.2.1.2`);
+    expect(await explainFlow(l3, 'vm1', 'vm3', 'icmp')).toContain(`why: no route to 10.2.3.2 on router ${l3}r1`);
+    expect(await explainFlow(l3, 'vm3', 'vm1', 'udp/7')).toContain(`why: no port on switch ${l3}net3 has 10.2.3.1, vm3's gateway toward 10.2.1.2`);
 
     // Broken behind netvet's back: the SSH rule goes, and the same flow is now dropped by the drop group.
-    const ssh = (await acls(lab)).find((m) => m.startsWith(`outport == @${pg}web`) && m.includes('tcp.dst == 22'))!;
-    await lab.nbctl('--wait=sb', 'acl-del', `${pg}web`, 'to-lport', '1002', ssh);
-    const broken = await explain(sg, 'client', 'server', 'tcp/22');
+    await deleteAcl(lab, (await findAcl(lab, (m) => m.startsWith(`outport == @${pg}web`) && m.includes('tcp.dst == 22')))!, '--wait=sb');
+    const broken = await explainFlow(sg, 'client', 'server', 'tcp/22');
     expect(broken).toMatch(/: dropped \(timeout\)/);
     expect(broken).toContain(`why: dropped by ACL "outport == @${pg}drop_ && ip" (to-lport, priority 1001, drop)`);
   } finally {

@@ -3,8 +3,8 @@ import { pollFor } from '../../../lib/faults/cluster';
 import { Faults } from '../../../lib/faults/faults';
 import { TargetHosts } from '../../../lib/target/hosts';
 import { northdStatuses } from '../../../lib/target/ovn';
-import { run } from '../../../lib/util/exec';
-import { runScenarios, test, whenAppears, type FrameworkLab } from '../support/lab';
+import { runScenarios, test, vsctlOn, whenAppears, type FrameworkLab } from '../support/lab';
+import { expectNoRows, named, rows } from '../support/northbound';
 
 /**
  * The HA scenarios can fail. Each test runs one in a child Playwright beside an unrelated scenario,
@@ -19,15 +19,10 @@ const UNRELATED = 'tests/scenarios/l2/same-network-two-chassis.spec.ts';
 /** HA scenarios run in the `serial` project, the unrelated one in `lab`. */
 const BOTH_PROJECTS = ['--project=serial', '--project=lab'];
 
-const rows = async (lab: FrameworkLab, table: string, columns: string) =>
-  (await lab.nbctl('--format=csv', '--no-headings', '--data=bare', `--columns=${columns}`, 'list', table)).split('\n').filter(Boolean);
-
 /** The name of the scenario's router (`nv<run><worker><n>-r1`) once the scenario has built it. */
-const builtRouter = async (lab: FrameworkLab) => (await rows(lab, 'Logical_Router', 'name')).map((l) => l.split(',')[0]).find((n) => /^nv\w+-r1$/.test(n));
+const builtRouter = async (lab: FrameworkLab) => named(await rows(lab, 'Logical_Router', 'name'), '-r1');
 
-async function expectNothingLeft(lab: FrameworkLab): Promise<void> {
-  for (const table of ['Logical_Switch', 'Logical_Router', 'NAT']) expect(await lab.nbctl('--bare', '--columns=_uuid', 'list', table), table).toBe('');
-}
+const expectNothingLeft = (lab: FrameworkLab) => expectNoRows(lab, 'Logical_Switch', 'Logical_Router', 'NAT');
 
 test('northd failover scenario fails when the standby ovn-northd is not running', async ({ lab }) => {
   const hosts = new TargetHosts(lab.target);
@@ -77,7 +72,7 @@ test('gateway failover scenario fails when the router has no backup gateway chas
 test('ovn-controller restart scenario fails when the chassis clears its flows on reconnect', async ({ lab }) => {
   const computes = lab.target.hosts.filter((h) => h.roles.includes('compute'));
   const setWait = (value: string) =>
-    Promise.all(computes.map((h) => run(['ovs-vsctl', 'set', 'open_vswitch', '.', `external_ids:ovn-ofctrl-wait-before-clear=${value}`], { netns: `nv-${lab.name}-${h.name}`, env: { ...process.env, OVS_RUNDIR: `/var/lib/netvet/labs/${lab.name}/${h.name}` } })));
+    Promise.all(computes.map((h) => vsctlOn(lab, h.name, 'set', 'open_vswitch', '.', `external_ids:ovn-ofctrl-wait-before-clear=${value}`)));
   await setWait('0');
   try {
     const result = await runScenarios([...BOTH_PROJECTS, 'tests/scenarios/ha/controller-restart.spec.ts', UNRELATED], lab.targetFile).done;

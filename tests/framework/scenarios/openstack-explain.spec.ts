@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { TargetHosts } from '../../../lib/target/hosts';
-import { run } from '../../../lib/util/exec';
-import { netvet } from '../support/cli';
+import { applyTopology, explainFlow, netvet } from '../support/cli';
 import { test, type FrameworkLab } from '../support/lab';
+import { deleteAcl, findAcl } from '../support/northbound';
+import { openstackLeftovers } from '../support/openstack';
 
 /**
  * `netvet topology apply --orchestrator openstack`, `explain` and `topology destroy` on an OpenStack
@@ -20,18 +20,6 @@ import { test, type FrameworkLab } from '../support/lab';
 test.describe.configure({ mode: 'serial' });
 test.use({ labProfile: 'topologies/labs/openstack.yaml' });
 
-async function apply(lab: FrameworkLab, file: string, target = lab.targetFile): Promise<string> {
-  const applied = await netvet(['topology', 'apply', file, '--target', target, '--orchestrator', 'openstack']);
-  expect(applied.code, applied.stderr).toBe(0);
-  return /built \S+ as (\S+)/.exec(applied.stdout)![1];
-}
-
-async function explain(prefix: string, ...words: string[]): Promise<string> {
-  const explained = await netvet(['explain', '--prefix', prefix, ...words]);
-  expect(explained.code, explained.stderr).toBe(0);
-  return explained.stdout;
-}
-
 /** The lab's target file without some of its sections (a cloud whose OVN netvet cannot reach, a lab without OpenStack). */
 function targetWithout(lab: FrameworkLab, dir: string, ...sections: string[]): string {
   const target = parse(readFileSync(lab.targetFile, 'utf8')) as Record<string, unknown>;
@@ -41,42 +29,20 @@ function targetWithout(lab: FrameworkLab, dir: string, ...sections: string[]): s
   return file;
 }
 
-/** What the deployment could have left: Keystone projects, Neutron ports, OVN switches, workload namespaces and OVS ports. */
-async function leftovers(lab: FrameworkLab, prefix: string): Promise<string[]> {
-  const cloud = { ...process.env, OS_CLIENT_CONFIG_FILE: lab.target.openstack!.cloudsYaml, OS_CLOUD: lab.target.openstack!.cloud };
-  const [projects, ports] = await Promise.all([
-    run(['openstack', 'project', 'list', '-f', 'value', '-c', 'Name'], { env: cloud, timeoutMs: 60_000 }),
-    run(['openstack', 'port', 'list', '-f', 'value', '-c', 'Name'], { env: cloud, timeoutMs: 60_000 }),
-  ]);
-  const found = [...projects.stdout.split('\n'), ...ports.stdout.split('\n')].filter((n) => n.startsWith(prefix));
-  const switches = (await lab.nbctl('--format=csv', '--no-headings', '--data=bare', '--columns=external_ids', 'list', 'Logical_Switch')).split('\n');
-  found.push(...switches.filter((ids) => ids.includes(`neutron:network_name=${prefix}`)));
-  const hosts = new TargetHosts(lab.target);
-  try {
-    for (const host of lab.target.hosts.filter((h) => h.integrationBridge)) {
-      const netns = await hosts.shell(host.name).exec(['ip', 'netns', 'list']);
-      found.push(...netns.stdout.split('\n').filter((n) => n.includes(prefix)).map((n) => `${host.name}: netns ${n}`));
-      const ovs = await hosts.shell(host.name).exec(['ovs-vsctl', '--bare', '--columns=name', 'find', 'Interface', `external_ids:netvet-run=${prefix}`]);
-      found.push(...ovs.stdout.split('\n').filter(Boolean).map((n) => `${host.name}: OVS port ${n}`));
-    }
-  } finally {
-    await hosts.close();
-  }
-  return found;
-}
+const apply = async (lab: FrameworkLab, file: string) => (await applyTopology(file, '--target', lab.targetFile, '--orchestrator', 'openstack')).prefix;
 
 test('explain through OpenStack names the security group rule that allows a flow and the group that has none for a denied one; destroy leaves nothing', async ({ lab }) => {
   const sg = await apply(lab, 'topologies/security-group.yaml');
   const fip = await apply(lab, 'topologies/floating-ip.yaml');
   try {
-    const allowed = await explain(sg, 'client', 'server', 'tcp/22');
+    const allowed = await explainFlow(sg, 'client', 'server', 'tcp/22');
     expect(allowed).toMatch(new RegExp(`^${sg} client -> server tcp/22: passes \\(reply: SSH-`));
     expect(allowed).toContain(
       `why: delivered to server (${sg}server-0) (allowed by rule "egress any to anywhere" of security group web on network net1; ` +
         `allowed by rule "ingress tcp/22 from group web" of security group web on network net1); its reply: delivered to client (${sg}client-0)\n`,
     );
 
-    const denied = await explain(sg, 'outsider', 'server', 'tcp/22');
+    const denied = await explainFlow(sg, 'outsider', 'server', 'tcp/22');
     expect(denied).toMatch(/: dropped \(timeout\)/);
     expect(denied).toContain(
       `why: dropped by Neutron's drop ACL "outport == @neutron_pg_drop && ip" (to-lport, priority 1001) on network net1: no ingress rule of security group web on server's port allows it\n`,
@@ -84,22 +50,20 @@ test('explain through OpenStack names the security group rule that allows a flow
     expect(denied).toContain('allowed by rule "egress any to anywhere" of security group other on network net1');
     expect(denied).toMatch(/--- logical flows of the deciding stages ---\nDatapath: "neutron-[0-9a-f-]+" aka "\S+net1"/);
 
-    const inbound = await explain(fip, 'runner', 'fip1', 'tcp/5000');
+    const inbound = await explainFlow(fip, 'runner', 'fip1', 'tcp/5000');
     expect(inbound).toMatch(/passes \(reply: vm1 /);
     expect(inbound).toMatch(new RegExp(`why: delivered to vm1 \\(${fip}vm1-0\\) \\(DNAT (\\S+) to 10\\.4\\.0\\.2 by NAT rule dnat_and_snat \\1 <-> 10\\.4\\.0\\.2 on router r1\\); its reply: leaves external network public through localnet port \\S+ with source \\1\\n`));
 
     // Broken behind Neutron's back: the SSH rule's ACL goes, and the same flow is now Neutron's drop.
-    const { data } = JSON.parse(await lab.nbctl('--format=json', '--columns=direction,priority,match', 'list', 'ACL')) as { data: Array<[string, number, string]> };
-    const [direction, priority, match] = data.find(([, , m]) => m.includes('tcp.dst == 22'))!.map(String);
-    await lab.nbctl('--wait=sb', 'acl-del', match.split(' ')[2].slice(1), direction, priority, match);
-    const broken = await explain(sg, 'client', 'server', 'tcp/22');
+    await deleteAcl(lab, (await findAcl(lab, (match) => match.includes('tcp.dst == 22')))!, '--wait=sb');
+    const broken = await explainFlow(sg, 'client', 'server', 'tcp/22');
     expect(broken).toMatch(/: dropped \(timeout\)/);
     expect(broken).toContain(`why: dropped by Neutron's drop ACL "outport == @neutron_pg_drop && ip" (to-lport, priority 1001) on network net1: no ingress rule of security group web on server's port allows it\n`);
   } finally {
     for (const prefix of [sg, fip]) expect((await netvet(['topology', 'destroy', '--prefix', prefix])).stdout).toContain(`removed ${prefix}`);
   }
-  expect(await leftovers(lab, sg)).toEqual([]);
-  expect(await leftovers(lab, fip)).toEqual([]);
+  expect(await openstackLeftovers(lab, sg)).toEqual([]);
+  expect(await openstackLeftovers(lab, fip)).toEqual([]);
 });
 
 test('explain says the datapath cannot be traced on a target without OVN databases; apply refuses an unknown orchestrator and a target without OpenStack', async ({ lab }) => {
@@ -122,7 +86,7 @@ test('explain says the datapath cannot be traced on a target without OVN databas
     } finally {
       expect((await netvet(['topology', 'destroy', '--prefix', sg])).stdout).toContain(`removed ${sg}`);
     }
-    expect(await leftovers(lab, sg)).toEqual([]);
+    expect(await openstackLeftovers(lab, sg)).toEqual([]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { run } from '../../../lib/util/exec';
-import { netvet } from '../support/cli';
-import { runScenarios, test, type FrameworkLab } from '../support/lab';
+import { applyTopology, netvet } from '../support/cli';
+import { runScenarios, test } from '../support/lab';
+import { cloudEnv, openstack, openstackLeftovers } from '../support/openstack';
 
 /**
  * The Nova path on an OpenStack lab running a real Nova (fake virt driver, a nova-compute on each
@@ -17,28 +18,10 @@ import { runScenarios, test, type FrameworkLab } from '../support/lab';
 test.describe.configure({ mode: 'serial' });
 test.use({ labProfile: 'topologies/labs/openstack-nova.yaml' });
 
-const cloudEnv = (lab: FrameworkLab) => ({ ...process.env, OS_CLIENT_CONFIG_FILE: lab.target.openstack!.cloudsYaml, OS_CLOUD: lab.target.openstack!.cloud });
-
-async function openstack<T>(lab: FrameworkLab, ...args: string[]): Promise<T> {
-  return JSON.parse((await run(['openstack', ...args, '-f', 'json'], { env: cloudEnv(lab), timeoutMs: 60_000 })).stdout) as T;
-}
-
-/** Servers, ports and projects named with the prefix, in any project. */
-async function leftovers(lab: FrameworkLab, prefix: string): Promise<string[]> {
-  const [servers, ports, projects] = await Promise.all([
-    openstack<Array<{ Name: string }>>(lab, 'server', 'list', '--all-projects'),
-    openstack<Array<{ Name: string }>>(lab, 'port', 'list'),
-    openstack<Array<{ Name: string }>>(lab, 'project', 'list'),
-  ]);
-  return [...servers.map((s) => `server ${s.Name}`), ...ports.map((p) => `port ${p.Name}`), ...projects.map((p) => `project ${p.Name}`)].filter((n) => n.includes(` ${prefix}`));
-}
-
 test('servers are booted through Nova on the pinned hosts, their ports bound there by Nova; destroy leaves nothing', async ({ lab }) => {
-  const applied = await netvet(['topology', 'apply', 'topologies/l2-two-chassis.yaml', '--target', lab.targetFile, '--orchestrator', 'openstack']);
-  expect(applied.code, applied.stderr).toBe(0);
-  const prefix = /built \S+ as (\S+)/.exec(applied.stdout)![1];
+  const { prefix, stdout } = await applyTopology('topologies/l2-two-chassis.yaml', '--target', lab.targetFile, '--orchestrator', 'openstack');
   try {
-    const pinned = Object.fromEntries([...applied.stdout.matchAll(/workload (\S+) on (\S+):/g)].map(([, name, host]) => [`${prefix}${name}`, host]));
+    const pinned = Object.fromEntries([...stdout.matchAll(/workload (\S+) on (\S+):/g)].map(([, name, host]) => [`${prefix}${name}`, host]));
     const servers = (await openstack<Array<{ ID: string; Name: string; Status: string; Host: string }>>(lab, 'server', 'list', '--all-projects', '--long')).filter((s) => s.Name.startsWith(prefix));
     expect(Object.fromEntries(servers.map((s) => [s.Name, `${s.Status} on ${s.Host}`]))).toEqual(Object.fromEntries(Object.entries(pinned).map(([name, host]) => [name, `ACTIVE on ${host}`])));
     for (const server of servers) {
@@ -52,7 +35,7 @@ test('servers are booted through Nova on the pinned hosts, their ports bound the
     const destroyed = await netvet(['topology', 'destroy', '--prefix', prefix]);
     expect(destroyed.code, destroyed.stderr).toBe(0);
   }
-  expect(await leftovers(lab, prefix)).toEqual([]);
+  expect(await openstackLeftovers(lab, prefix)).toEqual([]);
 });
 
 test('the sanity tier passes with every server booted through Nova', async ({ lab }) => {
@@ -62,7 +45,7 @@ test('the sanity tier passes with every server booted through Nova', async ({ la
   expect(result.output).toMatch(/\d+ passed/);
   // Every deployment's servers went through Nova (and are deleted now).
   expect((await openstack<unknown[]>(lab, 'server', 'list', '--all-projects', '--deleted')).length).toBeGreaterThan(before + 5);
-  expect(await leftovers(lab, 'nv')).toEqual([]);
+  expect(await openstackLeftovers(lab, 'nv')).toEqual([]);
 });
 
 test("a server Nova cannot place fails the deployment with Nova's fault, and nothing is left", async ({ lab }) => {
@@ -79,7 +62,7 @@ test("a server Nova cannot place fails the deployment with Nova's fault, and not
     expect(applied.code).not.toBe(0);
     expect(applied.stderr).toMatch(/Nova could not build server nvm\w+-vm\d \([0-9a-f-]+\): No valid host was found/);
     expect(applied.stderr).not.toMatch(/\n\s+at /);
-    expect(await leftovers(lab, 'nvm')).toEqual([]);
+    expect(await openstackLeftovers(lab, 'nvm')).toEqual([]);
   } finally {
     await run(['openstack', 'flavor', 'delete', flavor], { env: cloudEnv(lab), timeoutMs: 60_000 });
     rmSync(dir, { recursive: true, force: true });

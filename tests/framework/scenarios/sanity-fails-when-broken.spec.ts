@@ -1,6 +1,6 @@
 import { expect } from '@playwright/test';
-import { run } from '../../../lib/util/exec';
-import { runScenarios, test, whenAppears, type FrameworkLab } from '../support/lab';
+import { runScenarios, setChassisEncap, test, whenAppears, type FrameworkLab } from '../support/lab';
+import { deleteAcl, expectNoRows, findAcl, named, routerWith, rows } from '../support/northbound';
 
 /**
  * Every sanity scenario must be able to fail. Each test runs one scenario in a child Playwright
@@ -10,17 +10,7 @@ import { runScenarios, test, whenAppears, type FrameworkLab } from '../support/l
  */
 test.describe.configure({ mode: 'serial' });
 
-const rows = async (lab: FrameworkLab, table: string, columns: string) =>
-  (await lab.nbctl('--format=csv', '--no-headings', '--data=bare', `--columns=${columns}`, 'list', table)).split('\n').filter(Boolean);
-
-/** Our rows only: names carry the run prefix `nv<run><worker><n>-`. */
-const named = (lines: string[], suffix: string) => lines.map((l) => l.split(',')[0]).find((name) => /^nv\w+-/.test(name) && name.endsWith(suffix));
-
-async function expectNothingLeft(lab: FrameworkLab): Promise<void> {
-  expect(await rows(lab, 'Logical_Switch', 'name')).toEqual([]);
-  expect(await rows(lab, 'Logical_Router', 'name')).toEqual([]);
-  expect(await rows(lab, 'Port_Group', 'name')).toEqual([]);
-}
+const expectNothingLeft = (lab: FrameworkLab) => expectNoRows(lab, 'Logical_Switch', 'Logical_Router', 'Port_Group');
 
 test('control: the sanity tier passes on an intact lab', async ({ lab }) => {
   const { done } = runScenarios(['--grep', '@sanity(\\s|$)'], lab.targetFile);
@@ -45,9 +35,7 @@ test('L3 scenario fails when the router port is deleted', async ({ lab }) => {
 
 test('security group scenario fails when the ICMP ACL is deleted', async ({ lab }) => {
   const { done } = runScenarios(['tests/scenarios/sg/remote-group.spec.ts'], lab.targetFile);
-  const match = await whenAppears(async () => (await rows(lab, 'ACL', 'match')).find((m) => m.includes('_web && ip4') && m.includes('icmp4')));
-  const group = match.split(' ')[2].slice(1);
-  await lab.nbctl('acl-del', group, 'to-lport', '1002', match);
+  await deleteAcl(lab, await whenAppears(() => findAcl(lab, (m) => m.includes('_web && ip4') && m.includes('icmp4'))));
   const result = await done;
   expect(result.code).not.toBe(0);
   expect(result.output).toMatch(/client -> server icmp: expected allow, observed deny/);
@@ -57,10 +45,7 @@ test('security group scenario fails when the ICMP ACL is deleted', async ({ lab 
 
 test('SNAT scenario fails when the SNAT rule is deleted', async ({ lab }) => {
   const { done } = runScenarios(['tests/scenarios/nat/snat.spec.ts'], lab.targetFile);
-  const router = await whenAppears(async () => {
-    const withNat = (await rows(lab, 'Logical_Router', 'name,nat')).find((l) => /-r1,\S/.test(l));
-    return withNat?.split(',')[0];
-  });
+  const router = await whenAppears(() => routerWith(lab, 'nat'));
   await lab.nbctl('lr-nat-del', router, 'snat');
   const result = await done;
   expect(result.code).not.toBe(0);
@@ -88,8 +73,7 @@ test('floating IP scenario fails when the floating IP NAT is deleted', async ({ 
 
 test('L2 scenario fails when the chassis tunnel with another encapsulation than the target declares', async ({ lab }) => {
   const chassis = lab.target.hosts.filter((h) => h.data);
-  const setEncap = (encap: string) =>
-    Promise.all(chassis.map((h) => run(['ovs-vsctl', 'set', 'open_vswitch', '.', `external_ids:ovn-encap-type=${encap}`], { netns: `nv-${lab.name}-${h.name}`, env: { ...process.env, OVS_RUNDIR: `/var/lib/netvet/labs/${lab.name}/${h.name}` } })));
+  const setEncap = (encap: string) => Promise.all(chassis.map((h) => setChassisEncap(lab, h.name, encap)));
   await setEncap('vxlan');
   try {
     const result = await runScenarios(['tests/scenarios/l2/same-network-two-chassis.spec.ts'], lab.targetFile).done;

@@ -1,5 +1,6 @@
 import { expect } from '@playwright/test';
 import { runScenarios, test, whenAppears, type FrameworkLab } from '../support/lab';
+import { deleteAcl, expectNoRows, findAcl, named, rows } from '../support/northbound';
 
 /**
  * The security group, tenancy, NAT and floating IP scenarios must be able to fail. Each test runs
@@ -17,15 +18,7 @@ const SCENARIOS = {
   remoteFip: 'tests/scenarios/fip/remote-chassis.spec.ts',
 };
 
-const rows = async (lab: FrameworkLab, table: string, columns: string) =>
-  (await lab.nbctl('--format=csv', '--no-headings', '--data=bare', `--columns=${columns}`, 'list', table)).split('\n').filter(Boolean);
-
-/** The first of our rows (names carry the run prefix `nv<run><worker><n>-`) whose name ends in `suffix`. */
-const named = (lines: string[], suffix: string) => lines.map((l) => l.split(',')[0]).find((name) => /^nv\w+-/.test(name) && name.endsWith(suffix));
-
-async function expectNothingLeft(lab: FrameworkLab): Promise<void> {
-  for (const table of ['Logical_Switch', 'Logical_Router', 'Port_Group', 'Load_Balancer', 'Address_Set', 'NAT']) expect(await rows(lab, table, '_uuid'), table).toEqual([]);
-}
+const expectNothingLeft = (lab: FrameworkLab) => expectNoRows(lab, 'Logical_Switch', 'Logical_Router', 'Port_Group', 'Load_Balancer', 'Address_Set', 'NAT');
 
 /** Runs `scenario` beside the unrelated one, breaking the lab with `breakIt` meanwhile; returns the output. */
 async function brokenRun(lab: FrameworkLab, scenario: string, breakIt: () => Promise<void>): Promise<string> {
@@ -54,8 +47,7 @@ test('control: the scenarios to break pass on an intact lab', async ({ lab }) =>
 
 test('egress rule scenario fails when the egress ACL is deleted', async ({ lab }) => {
   const output = await brokenRun(lab, SCENARIOS.egress, async () => {
-    const match = await whenAppears(async () => (await rows(lab, 'ACL', 'match')).find((m) => m.includes('_egress_limited && ip4') && m.includes('tcp.dst == 5000')));
-    await lab.nbctl('acl-del', match.split(' ')[2].slice(1), 'from-lport', '1002', match);
+    await deleteAcl(lab, await whenAppears(() => findAcl(lab, (m) => m.includes('_egress_limited && ip4') && m.includes('tcp.dst == 5000'))));
   });
   expect(output).toMatch(/client -> server tcp\/5000: expected allow, observed deny/);
   expect(output).not.toMatch(/udp\/7: expected allow/);

@@ -1,8 +1,9 @@
 import { expect } from '@playwright/test';
 import { loadTarget } from '../../../lib/target/load';
 import { run } from '../../../lib/util/exec';
-import { labDirOf, labRange, leftovers, netvet } from '../support/cli';
+import { labDirOf, labRange, leftovers, netvet, uniqueLabName } from '../support/cli';
 import { runScenarios, test, whenAppears, type FrameworkLab } from '../support/lab';
+import { expectNoRows, routerWith, rows } from '../support/northbound';
 
 /**
  * The underlay, MTU and route scenarios can fail. Each test runs a scenario beside an unrelated one
@@ -25,9 +26,7 @@ const SCENARIOS = {
 /** `ip` in a lab host's namespace, from the runner: behind netvet's back. */
 const ipOn = (lab: FrameworkLab, host: string, ...args: string[]) => run(['ip', '-n', `nv-${lab.name}-${host}`, ...args]);
 
-async function expectNothingLeft(lab: FrameworkLab): Promise<void> {
-  for (const table of ['Logical_Switch', 'Logical_Router', 'DHCP_Options']) expect(await lab.nbctl('--bare', '--columns=_uuid', 'list', table), table).toBe('');
-}
+const expectNothingLeft = (lab: FrameworkLab) => expectNoRows(lab, 'Logical_Switch', 'Logical_Router', 'DHCP_Options');
 
 test('control: the underlay, MTU and route scenarios pass on an intact bond lab', async ({ lab }) => {
   const { separation, bond, mtu, staticRoute, dhcp } = SCENARIOS;
@@ -39,10 +38,7 @@ test('control: the underlay, MTU and route scenarios pass on an intact bond lab'
 
 test('VM static route scenario fails when the router static route is deleted', async ({ lab }) => {
   const { done } = runScenarios([SCENARIOS.staticRoute, SCENARIOS.l2], lab.targetFile);
-  const router = await whenAppears(async () => {
-    const rows = (await lab.nbctl('--format=csv', '--no-headings', '--data=bare', '--columns=name,static_routes', 'list', 'Logical_Router')).split('\n');
-    return rows.find((r) => /-r1,\S/.test(r))?.split(',')[0];
-  });
+  const router = await whenAppears(() => routerWith(lab, 'static_routes'));
   await lab.nbctl('lr-route-del', router, '192.168.200.0/24');
   const result = await done;
   expect(result.code).not.toBe(0);
@@ -54,10 +50,7 @@ test('VM static route scenario fails when the router static route is deleted', a
 test('DHCP scenario fails when the classless static route option is dropped from DHCP_Options', async ({ lab }) => {
   const { done } = runScenarios([SCENARIOS.dhcp, SCENARIOS.l2], lab.targetFile);
   // The options exist from before the workloads are plugged: dropping the route at once wins the race to their first DHCP request.
-  const options = await whenAppears(async () => {
-    const rows = (await lab.nbctl('--format=csv', '--no-headings', '--data=bare', '--columns=_uuid,options', 'list', 'DHCP_Options')).split('\n');
-    return rows.find((r) => r.includes('classless_static_route'))?.split(',')[0];
-  }, 60_000);
+  const options = await whenAppears(async () => (await rows(lab, 'DHCP_Options', '_uuid,options')).find((r) => r.includes('classless_static_route'))?.split(',')[0], 60_000);
   await lab.nbctl('remove', 'DHCP_Options', options, 'options', 'classless_static_route');
   const result = await done;
   expect(result.code).not.toBe(0);
@@ -87,7 +80,7 @@ test('bond scenario reports the outage when both bond members are down', async (
 
 // A worker has one lab; this test brings up a routed one of its own beside it.
 test('routed underlay scenario fails when a chassis loses its route to the other data subnet', async () => {
-  const name = `ur${process.pid.toString(36).slice(-4)}`;
+  const name = uniqueLabName('ur');
   const up = await netvet(['lab', 'up', '--name', name, '--profile', 'topologies/labs/routed.yaml']);
   expect(up.code, up.stderr).toBe(0);
   const range = labRange(name);

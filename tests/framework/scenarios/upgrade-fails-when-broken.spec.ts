@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { UpgradeState } from '../../../lib/upgrade/state';
 import { netvet } from '../support/cli';
 import { test, type FrameworkLab } from '../support/lab';
+import { expectNoRows } from '../support/northbound';
 
 /**
  * The upgrade tier can fail, and cleans up when it does. Each test runs the three phases with the
@@ -19,7 +20,7 @@ function targetWithUpgrade(lab: FrameworkLab, file: string, command: string): st
 }
 
 async function expectNothingLeft(lab: FrameworkLab, state: string, placements: string[]): Promise<void> {
-  for (const table of ['Logical_Switch', 'Logical_Router', 'NAT']) expect(await lab.nbctl('--bare', '--columns=_uuid', 'list', table), table).toBe('');
+  await expectNoRows(lab, 'Logical_Switch', 'Logical_Router', 'NAT');
   expect(existsSync(state), 'state file removed').toBe(false);
   for (const dir of placements) expect(existsSync(dir), `monitor directory ${dir} removed`).toBe(false);
 }

@@ -1,3 +1,4 @@
+import { expect } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +20,20 @@ export function netvet(args: string[], options: { env?: NodeJS.ProcessEnv; timeo
 /** Starts `netvet` in its own process group, so a test can SIGKILL it halfway. */
 export function startNetvet(args: string[]): ChildProcess {
   return spawn(process.execPath, [NETVET, ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: owned(undefined) });
+}
+
+/** `netvet topology apply` (args: --target, --orchestrator); returns the deployment prefix it printed and its output. */
+export async function applyTopology(file: string, ...args: string[]): Promise<{ prefix: string; stdout: string }> {
+  const applied = await netvet(['topology', 'apply', file, ...args]);
+  expect(applied.code, applied.stderr).toBe(0);
+  return { prefix: /built \S+ as (\S+)/.exec(applied.stdout)![1], stdout: applied.stdout };
+}
+
+/** `netvet explain` of one flow of a kept deployment (`client server tcp/22`); returns what it printed. */
+export async function explainFlow(prefix: string, ...flow: string[]): Promise<string> {
+  const explained = await netvet(['explain', '--prefix', prefix, ...flow]);
+  expect(explained.code, explained.stderr).toBe(0);
+  return explained.stdout;
 }
 
 /** Lab names unique to this run, so a lab the user keeps (`default`) is never touched. */

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { loadTarget } from '../../../lib/target/load';
 import type { Target } from '../../../lib/target/schema';
 import { run } from '../../../lib/util/exec';
-import { labDirOf, netvet } from './cli';
+import { labDirOf, netvet, uniqueLabName } from './cli';
 
 export interface FrameworkLab {
   name: string;
@@ -29,7 +29,7 @@ export const test = base.extend<object, { lab: FrameworkLab; labProfile: string 
   labProfile: [undefined, { scope: 'worker', option: true }],
   lab: [
     async ({ labProfile }, use, workerInfo) => {
-      const name = `fw${process.pid.toString(36).slice(-4)}${workerInfo.workerIndex}`;
+      const name = `${uniqueLabName('fw')}${workerInfo.workerIndex}`;
       const up = await netvet(['lab', 'up', '--name', name, ...(labProfile ? ['--profile', labProfile] : [])]);
       if (up.code !== 0) throw new Error(`lab up failed:\n${up.stdout}\n${up.stderr}`);
       const targetFile = `${labDirOf(name)}/target.yaml`;
@@ -69,6 +69,13 @@ export function runScenarios(filters: string[], targetFile: string, env: NodeJS.
   );
   return { done, pid: child.pid! };
 }
+
+/** Runs ovs-vsctl on a lab host, straight in its namespace as an operator on the host would: behind netvet's back. */
+export const vsctlOn = (lab: FrameworkLab, host: string, ...args: string[]) =>
+  run(['ovs-vsctl', ...args], { netns: `nv-${lab.name}-${host}`, env: { ...process.env, OVS_RUNDIR: `${labDirOf(lab.name)}/${host}` } });
+
+/** Sets a chassis' encapsulation in its Open vSwitch database (external_ids:ovn-encap-type). */
+export const setChassisEncap = (lab: FrameworkLab, chassis: string, encap: string) => vsctlOn(lab, chassis, 'set', 'open_vswitch', '.', `external_ids:ovn-encap-type=${encap}`);
 
 /** Polls until `find` returns something (an object the scenario just built), then returns it. */
 export async function whenAppears<T>(find: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
