@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { answers, PYTHON, startService, waitFor } from './openstack-services';
 import type { Target } from '../target/schema';
 import { NetvetError } from '../util/errors';
 import { run } from '../util/exec';
@@ -15,6 +14,7 @@ import { adminToken, createExternalNetwork, liveAgents, registerService } from '
 import { LAB_FLAVOR, LAB_IMAGE, NOVA_DATABASES, NOVA_REQUIREMENTS, prepareNova, startNova } from './openstack-compute';
 import * as config from './openstack-config';
 import type { OpenStackLayout } from './openstack-config';
+import { answers, PYTHON, startService, waitFor } from './openstack-services';
 import type { LabHost, LabPlan } from './plan';
 
 /** What the OpenStack profile runs, by Debian package; `netvet setup --openstack` installs them. */
