@@ -1,11 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { dataPathProblems, dataPathState, type ChassisDataPath } from './data-path';
 import type { TargetHosts } from './hosts';
 import { chassisHosts, chassisName, CLUSTERS, clusterStatus, northdStatuses, ovnOf, southboundRows, type ClusterName, type MemberStatus } from './ovn';
 
 /**
  * Is the target whole? Read from the same places an operator looks, on any target: each Raft
  * member's cluster/status over SSH, each ovn-northd's lock status, each chassis' ovn-controller
- * and its registration in the southbound DB. Disruptive tests check it before they start and
+ * and its registration in the southbound DB, and the data network from the chassis (uplinks up,
+ * every tunnel endpoint reached from every other chassis: lib/target/data-path.ts). Disruptive tests check it before they start and
  * after they undo their faults.
  */
 export interface TargetHealth {
@@ -14,6 +16,7 @@ export interface TargetHealth {
   clusters: Array<{ cluster: ClusterName; leader?: string; members: MemberStatus[] }>;
   northd: Array<{ host: string; status: string }>;
   chassis: Array<{ host: string; name?: string; vswitchd: boolean; controller: string; registered: boolean }>;
+  dataPath: ChassisDataPath[];
 }
 
 function clusterProblems(cluster: ClusterName, members: MemberStatus[]): string[] {
@@ -44,13 +47,14 @@ export async function checkTargetHealth(hosts: TargetHosts): Promise<TargetHealt
   const { target } = hosts;
   const ovn = ovnOf(target);
   const clusterNames = (Object.keys(CLUSTERS) as ClusterName[]).filter((c) => ovn[CLUSTERS[c].members].length);
-  const [clusters, northd, registered] = await Promise.all([
+  const [clusters, northd, registered, dataPath] = await Promise.all([
     Promise.all(clusterNames.map(async (cluster) => {
       const members = await clusterStatus(hosts, cluster);
       return { cluster, leader: members.find((m) => m.role === 'leader')?.host, members };
     })),
     northdStatuses(hosts),
     southboundRows(target, 'Chassis', ['name']).then((rows) => new Set(rows.map((r) => r.name))).catch(() => new Set<string>()),
+    dataPathState(hosts),
   ]);
   const chassis = await Promise.all(chassisHosts(target).map((host) => chassisState(hosts, host, registered)));
   const active = northd.filter((n) => n.status === 'active');
@@ -65,8 +69,9 @@ export async function checkTargetHealth(hosts: TargetHosts): Promise<TargetHealt
       ...(c.controller !== 'connected' ? [`ovn-controller on chassis ${c.host} is ${c.controller === 'down' ? 'not running' : `'${c.controller}' (not connected to the southbound DB)`}`] : []),
       ...(c.name !== undefined && !c.registered ? [`chassis ${c.host} ('${c.name}') is not registered in the southbound DB`] : []),
     ]),
+    ...dataPathProblems(dataPath),
   ];
-  return { healthy: problems.length === 0, problems, clusters, northd, chassis };
+  return { healthy: problems.length === 0, problems, clusters, northd, chassis, dataPath };
 }
 
 /** Polls until the target is healthy or `withinMs` passes; returns the last health seen either way. */
@@ -85,6 +90,7 @@ export function describeHealth(health: TargetHealth): string {
     ...health.clusters.map((c) => `${CLUSTERS[c.cluster].schema}: leader ${c.leader ?? 'none'}; ${c.members.map((m) => `${m.host}=${m.answers ? `${m.role}/${m.status}/term ${m.term}` : 'no answer'}`).join(' ')}`),
     `ovn-northd: ${health.northd.map((n) => `${n.host}=${n.status}`).join(' ') || 'none listed'}`,
     `chassis: ${health.chassis.map((c) => `${c.host}=${c.controller}${c.registered ? '' : ' (unregistered)'}`).join(' ')}`,
+    `data path: ${health.dataPath.map((c) => `${c.host}=${c.uplinks.map((u) => `${u.name}:${u.up ? 'up' : u.state}`).join(',')}${c.unreachable.length ? ` (reaches no ${c.unreachable.map((u) => u.host).join(', ')})` : ''}`).join(' ') || 'no chassis with a data address'}`,
     ...health.problems.map((p) => `! ${p}`),
   ].join('\n');
 }
