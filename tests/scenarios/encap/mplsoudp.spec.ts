@@ -1,5 +1,5 @@
-import type { ProbeResult } from '../../../lib/traffic/probe';
 import { expect, test } from '../../../fixtures';
+import { tunnelledTraffic } from '../../../fixtures/tunnelled-traffic';
 
 /**
  * Every chassis on MPLSoUDP, one network stretched over two chassis:
@@ -19,17 +19,7 @@ test(
   async ({ switchEncapsulation, deploy, send, tunnelledFlows, watchWire }) => {
     const tunnels = await switchEncapsulation('mplsoudp');
     const built = await deploy('topologies/l2-two-chassis.yaml');
-    const flows = await tunnelledFlows(built, 'mplsoudp', [['vm1', 'vm2'], ['vm2', 'vm1']]);
-
-    const wire = await watchWire(built.workloads.vm1.host, { kind: 'mplsoudp', flows: flows.map((f) => ({ ...f, atLeast: 3 })) }, async () => {
-      const results: ProbeResult[] = [];
-      for (const [from, to] of [['vm1', 'vm2'], ['vm2', 'vm1']]) {
-        // The first probe each way may wait for the network to converge; the others must pass at once.
-        const probes = [{ kind: 'icmp' }, { kind: 'tcp', port: 5000 }, { kind: 'icmp' }] as const;
-        for (const [i, flow] of probes.entries()) results.push(await send(built, from, to, flow, true, i === 0));
-      }
-      return results;
-    });
+    const wire = await tunnelledTraffic({ send, tunnelledFlows, watchWire }, built, 'mplsoudp');
 
     await test.step('every chassis still tunnels with MPLSoUDP', async () => expect.soft(await tunnels.disagreements()).toEqual([]));
     await test.step('the underlay carries MPLSoUDP only, with the receiving port\'s label', () => expect.soft(wire.wrong, wire.report).toEqual([]));
