@@ -1,7 +1,6 @@
-import { pollFor } from '../../../lib/faults/cluster';
-import { activeGateway, settledGateway } from '../../../lib/target/ovn';
 import { outageBelow } from '../../../lib/traffic/monitor-expect';
 import { expect, test } from '../../../fixtures';
+import { gatewayBackOn, gatewayMovedOff, gatewaySettles } from '../../../fixtures/gateway';
 
 /**
  * Gateway chassis failover: the router's gateway port is on two gateway chassis at different
@@ -18,17 +17,13 @@ test(
   async ({ deploy, faults, monitor, hosts, send }, testInfo) => {
     const built = await deploy('topologies/ha.yaml');
     const router = built.routers.r1.externalAddress!;
-    const primary = await pollFor(() => settledGateway(hosts, router), 20_000);
-    expect(primary, `the gateway port of r1 (${router}) does not settle on its first gateway chassis`).toBeDefined();
+    const primary = await gatewaySettles(hosts, built, 'r1');
     const traffic = await Promise.all([monitor(built, 'runner', 'fip1', 'icmp'), monitor(built, 'runner', 'fip1', 'udp'), monitor(built, 'vm2', 'ext1', 'icmp')]);
     const unbound = await monitor(built, 'runner', 'fip2', 'icmp', { negativeControl: true });
 
-    const down = await faults.chassisDown(primary!);
+    const down = await faults.chassisDown(primary);
     await test.step(`the gateway port moves off ${primary}`, async () => {
-      const backup = await pollFor(async () => {
-        const now = await activeGateway(hosts, router);
-        return now && now !== primary ? now : undefined;
-      }, 20_000);
+      const backup = await gatewayMovedOff(hosts, router, primary);
       expect(backup, `the gateway port of r1 stayed on ${primary} (or on none) for 20 s after ${primary} went down`).toBeDefined();
       testInfo.annotations.push({ type: 'measured', description: `gateway port on ${backup} ${Date.now() - down.at} ms after ${primary} went down` });
     });
@@ -49,7 +44,7 @@ test(
     await test.step(`${primary} back: the gateway port returns to it, traffic recovers`, async () => {
       const again = await Promise.all([monitor(built, 'runner', 'fip1', 'icmp'), monitor(built, 'vm2', 'ext1', 'icmp')]);
       await down.undo();
-      const returned = await pollFor(async () => ((await activeGateway(hosts, router)) === primary ? true : undefined), 30_000);
+      const returned = await gatewayBackOn(hosts, router, primary);
       expect(returned, `the gateway port did not return to ${primary}`).toBe(true);
       for (const report of await Promise.all(again.map((m) => m.stop()))) {
         testInfo.annotations.push({ type: 'measured', description: `failback ${report.label}: ${report.lost}/${report.sent} lost, longest outage ${report.longestOutageMs} ms` });

@@ -1,7 +1,6 @@
-import { pollFor } from '../../../lib/faults/cluster';
-import { activeGateway, settledGateway } from '../../../lib/target/ovn';
 import { outageBelow } from '../../../lib/traffic/monitor-expect';
 import { expect, test } from '../../../fixtures';
+import { gatewayBackOn, gatewayMovedOff, gatewaySettles } from '../../../fixtures/gateway';
 
 /**
  * The active gateway chassis loses its underlay (every uplink down) while its daemons run on:
@@ -17,19 +16,15 @@ test(
   async ({ deploy, faults, monitor, hosts, send }, testInfo) => {
     const built = await deploy('topologies/ha.yaml');
     const router = built.routers.r1.externalAddress!;
-    const primary = await pollFor(() => settledGateway(hosts, router), 20_000);
-    expect(primary, `the gateway port of r1 (${router}) does not settle on its first gateway chassis`).toBeDefined();
-    const uplinks = hosts.get(primary!).data?.uplinks ?? [];
+    const primary = await gatewaySettles(hosts, built, 'r1');
+    const uplinks = hosts.get(primary).data?.uplinks ?? [];
     expect(uplinks.length, `the target names no uplinks of ${primary}`).toBeGreaterThan(0);
     const traffic = await Promise.all([monitor(built, 'runner', 'fip1', 'icmp'), monitor(built, 'vm2', 'ext1', 'icmp')]);
     const unbound = await monitor(built, 'runner', 'fip2', 'icmp', { negativeControl: true });
 
-    const cut = await Promise.all(uplinks.map((link) => faults.linkDown(primary!, link)));
+    const cut = await Promise.all(uplinks.map((link) => faults.linkDown(primary, link)));
     await test.step(`the gateway port moves off ${primary}`, async () => {
-      const backup = await pollFor(async () => {
-        const now = await activeGateway(hosts, router);
-        return now && now !== primary ? now : undefined;
-      }, 20_000);
+      const backup = await gatewayMovedOff(hosts, router, primary);
       expect(backup, `the gateway port of r1 stayed on ${primary} (or on none) for 20 s after its uplinks (${uplinks.join(', ')}) went down`).toBeDefined();
       testInfo.annotations.push({ type: 'measured', description: `gateway port on ${backup} ${Date.now() - cut[0].at} ms after the uplinks of ${primary} went down` });
     });
@@ -47,7 +42,7 @@ test(
     });
     await test.step(`uplinks of ${primary} back: the gateway port returns, traffic flows`, async () => {
       for (const fault of cut) await fault.undo();
-      const returned = await pollFor(async () => ((await activeGateway(hosts, router)) === primary ? true : undefined), 30_000);
+      const returned = await gatewayBackOn(hosts, router, primary);
       expect(returned, `the gateway port did not return to ${primary}`).toBe(true);
       expect(await send(built, 'runner', 'fip1', { kind: 'tcp', port: 22 })).toPass();
     });

@@ -1,7 +1,6 @@
-import { pollFor } from '../../../lib/faults/cluster';
-import { settledGateway } from '../../../lib/target/ovn';
 import { noLoss } from '../../../lib/traffic/monitor-expect';
 import { expect, test } from '../../../fixtures';
+import { gatewaySettles } from '../../../fixtures/gateway';
 
 /**
  * Every southbound member down (a headless data plane), with traffic flowing between two chassis
@@ -17,10 +16,7 @@ test(
   { tag: ['@ha', '@serial', '@fip'], annotation: [{ type: 'id', description: 'NV-HA-003' }, { type: 'requires', description: 'ha:sb-cluster' }, { type: 'requires', description: 'fip' }, { type: 'requires', description: 'ssh:hosts' }] },
   async ({ deploy, faults, monitor, send, orchestrator, hosts }, testInfo) => {
     const built = await deploy('topologies/ha.yaml');
-    await test.step('the gateway port settles before the southbound DB goes down', async () => {
-      const router = built.routers.r1.externalAddress!;
-      expect(await pollFor(() => settledGateway(hosts, router), 20_000), `the gateway port of r1 (${router}) does not settle on its first gateway chassis`).toBeDefined();
-    });
+    await test.step('the gateway port settles before the southbound DB goes down', () => gatewaySettles(hosts, built, 'r1'));
     const traffic = await Promise.all([monitor(built, 'vm1', 'vm2', 'icmp'), monitor(built, 'vm1', 'vm2', 'tcp'), monitor(built, 'runner', 'fip1', 'udp')]);
 
     const down = await faults.killCluster('southbound');
