@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { run } from '../util/exec';
 import { startDaemon } from './daemon';
 import type { Journal } from './journal';
 import type { LabHost, LabPlan } from './plan';
+import { waitWhileProgressing } from './wait';
 
 /** The two OVN databases, with the ports OVN uses by convention (clients, then Raft). */
 export const DATABASES = {
@@ -61,17 +61,19 @@ export async function raftStatus(host: LabHost, db: Database): Promise<RaftStatu
   return { role: field('Role'), leader: field('Leader'), status: field('Status'), term: Number(field('Term')) };
 }
 
-async function waitForCluster(plan: LabPlan, db: Database, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+/** Waits while members join (a loaded machine may take long); fails naming the members that stopped short. */
+async function waitForCluster(plan: LabPlan, db: Database, stallMs: number): Promise<void> {
+  await waitWhileProgressing(`the ${db.schemaName} cluster`, async () => {
     const states = await Promise.all(plan.controls.map((host) => raftStatus(host, db)));
-    const members = states.filter((s) => s?.status === 'cluster member');
-    if (members.length === plan.controls.length && states.some((s) => s?.role === 'leader')) return;
-    if (Date.now() > deadline) {
-      throw new Error(`${db.schemaName} cluster did not form within ${timeoutMs} ms (${members.length}/${plan.controls.length} members joined)`);
-    }
-    await sleep(50);
-  }
+    const joined = states.filter((s) => s?.status === 'cluster member').length;
+    const leader = states.some((s) => s?.role === 'leader');
+    const short = plan.controls.flatMap((host, i) => (states[i]?.status === 'cluster member' ? [] : [`${host.name} ${states[i] ? `is '${states[i].status}'` : 'does not answer'}`]));
+    return {
+      done: joined === plan.controls.length && leader,
+      reached: joined + (leader ? 1 : 0),
+      missing: `${joined}/${plan.controls.length} members joined${short.length ? ` (${short.join(', ')})` : ''}${leader ? '' : ', no leader elected'}`,
+    };
+  }, { stallMs, pollMs: 50 });
 }
 
 /** OVN northbound and southbound databases as Raft clusters over the control hosts, then ovn-northd. */

@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Netmask } from 'netmask';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { NetvetError } from '../util/errors';
 import { run } from '../util/exec';
 import { identify, stillRunning, type ProcessIdentity } from '../util/process-identity';
@@ -17,7 +16,8 @@ import { pidsInNetns, readPidfile, isOurs, terminate } from './processes';
 import { apiHost, buildOpenStack, requireOpenStackPackages } from './openstack';
 import { loadLabProfile, type LabProfile } from './profile';
 import { requireKernelFeatures, requirePrograms, requireRoot, LAB_REQUIREMENTS } from './preflight';
-import { generateKeys, startSshd, waitForSshd } from './sshd';
+import { generateKeys, sshAnswers, startSshd } from './sshd';
+import { waitWhileProgressing } from './wait';
 import { describeLab, writeTargetFile } from './target-file';
 
 export type Progress = (line: string) => void;
@@ -60,14 +60,22 @@ async function stage<T>(progress: Progress, title: string, body: () => Promise<T
   return result;
 }
 
-async function waitUntilHealthy(plan: LabPlan, journal: Journal, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+/** Waits while problems go away (chassis register, leaders are elected); fails naming the ones left once none goes for `stallMs`. */
+async function waitUntilHealthy(plan: LabPlan, journal: Journal, stallMs: number): Promise<void> {
+  await waitWhileProgressing('the lab', async () => {
     const health = await checkHealth(plan, journal);
-    if (health.healthy) return;
-    if (Date.now() > deadline) throw new Error(`the lab did not become healthy: ${health.problems.join('; ')}`);
-    await sleep(100);
-  }
+    return { done: health.healthy, reached: -health.problems.length, missing: `not healthy yet: ${health.problems.join('; ')}` };
+  }, { stallMs, pollMs: 100 });
+}
+
+/** Waits while more hosts' sshd answer; fails naming the hosts whose sshd does not. */
+async function waitForEverySshd(plan: LabPlan, stallMs: number): Promise<void> {
+  const hosts = allHosts(plan);
+  await waitWhileProgressing('sshd on the lab hosts', async () => {
+    const answers = await Promise.all(hosts.map((host) => sshAnswers(host.management, 500)));
+    const silent = hosts.filter((_, i) => !answers[i]).map((h) => `${h.name} (${h.management}:22)`);
+    return { done: !silent.length, reached: hosts.length - silent.length, missing: `sshd does not answer on ${silent.join(', ')}` };
+  }, { stallMs, pollMs: 25 });
 }
 
 async function build(name: string, profile: LabProfile, progress: Progress, owner: ProcessIdentity | undefined): Promise<LabPlan> {
@@ -89,7 +97,7 @@ async function build(name: string, profile: LabProfile, progress: Progress, owne
   );
   await stage(progress, 'sshd on every host', async () => {
     await Promise.all(allHosts(plan).map((host) => startSshd(plan, host, journal)));
-    await Promise.all(allHosts(plan).map((host) => waitForSshd(host.management, 10_000)));
+    await waitForEverySshd(plan, 10_000);
   });
   await stage(progress, 'chassis registered, leaders elected, northd active', () => waitUntilHealthy(plan, journal, 20_000));
   if (profile.openstack) await stage(progress, `OpenStack on ${apiHost(plan).name}: MariaDB, Keystone, Neutron (ML2/OVN)${profile.openstack.nova ? ', Nova, placement, Glance' : ''}${profile.openstack.dashboard ? ', Horizon' : ''}`, () => buildOpenStack(plan, journal, progress));

@@ -1,7 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { run } from '../util/exec';
 import { hostEnv } from './host-env';
 import type { Journal } from './journal';
@@ -86,12 +85,4 @@ export function sshAnswers(address: string, timeoutMs = 1000): Promise<boolean> 
     socket.once('timeout', () => finish(false));
     socket.once('error', () => finish(false));
   });
-}
-
-export async function waitForSshd(address: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await sshAnswers(address, 500))) {
-    if (Date.now() > deadline) throw new Error(`sshd on ${address}:22 did not answer within ${timeoutMs} ms`);
-    await sleep(25);
-  }
 }
