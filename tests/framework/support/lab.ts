@@ -18,6 +18,8 @@ export interface FrameworkLab {
 }
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+/** How long `lab up` may take (the OpenStack profiles on a busy 2-core machine). */
+const LAB_UP_MS = 270_000;
 
 /**
  * A lab of its own per worker, so framework tests never touch a lab the user keeps; a file that
@@ -30,8 +32,12 @@ export const test = base.extend<object, { lab: FrameworkLab; labProfile: string 
   lab: [
     async ({ labProfile }, use, workerInfo) => {
       const name = `${uniqueLabName('fw')}${workerInfo.workerIndex}`;
-      const up = await netvet(['lab', 'up', '--name', name, ...(labProfile ? ['--profile', labProfile] : [])]);
-      if (up.code !== 0) throw new Error(`lab up failed:\n${up.stdout}\n${up.stderr}`);
+      // As long as the fixture may take: the Nova profile alone takes ~2 min on a busy machine.
+      const up = await netvet(['lab', 'up', '--name', name, ...(labProfile ? ['--profile', labProfile] : [])], { timeoutMs: LAB_UP_MS });
+      if (up.code !== 0) {
+        await netvet(['lab', 'down', '--name', name]);
+        throw new Error(`lab up failed:\n${up.stdout}\n${up.stderr}`);
+      }
       const targetFile = `${labDirOf(name)}/target.yaml`;
       const target = await loadTarget(targetFile);
       const nbctl = async (...args: string[]) => (await run(['ovn-nbctl', `--db=${target.ovn!.northbound}`, ...args])).stdout;
@@ -39,7 +45,7 @@ export const test = base.extend<object, { lab: FrameworkLab; labProfile: string 
       await netvet(['lab', 'down', '--name', name]);
     },
     // The OpenStack profile adds a minute or more to `lab up` on a busy 2-core machine.
-    { scope: 'worker', timeout: 300_000 },
+    { scope: 'worker', timeout: LAB_UP_MS + 60_000 },
   ],
 });
 
