@@ -2,6 +2,7 @@ import { expect } from '@playwright/test';
 import { loadTarget } from '../../../lib/target/load';
 import { run } from '../../../lib/util/exec';
 import { labDirOf, labRange, leftovers, netvet, uniqueLabName } from '../support/cli';
+import { breakDhcpBeforeLease } from '../support/dhcp-gate';
 import { runScenarios, test, whenAppears, type FrameworkLab } from '../support/lab';
 import { expectNoRows, routerWith, rows } from '../support/northbound';
 
@@ -49,9 +50,15 @@ test('VM static route scenario fails when the router static route is deleted', a
 
 test('DHCP scenario fails when the classless static route option is dropped from DHCP_Options', async ({ lab }) => {
   const { done } = runScenarios([SCENARIOS.dhcp, SCENARIOS.l2], lab.targetFile);
-  // The options exist from before the workloads are plugged: dropping the route at once wins the race to their first DHCP request.
-  const options = await whenAppears(async () => (await rows(lab, 'DHCP_Options', '_uuid,options')).find((r) => r.includes('classless_static_route'))?.split(',')[0], 60_000);
-  await lab.nbctl('remove', 'DHCP_Options', options, 'options', 'classless_static_route');
+  // Dropped while no chassis answers DHCP (from the scenario's first switch on), so no lease can carry the route.
+  await breakDhcpBeforeLease(lab, {
+    started: () => whenAppears(async () => (await rows(lab, 'Logical_Switch', 'name')).find((name) => /^nv\w+-beyond$/.test(name))),
+    workload: 'client1',
+    breakIt: async () => {
+      const options = await whenAppears(async () => (await rows(lab, 'DHCP_Options', '_uuid,options')).find((r) => r.includes('classless_static_route'))?.split(',')[0], 60_000);
+      await lab.nbctl('remove', 'DHCP_Options', options, 'options', 'classless_static_route');
+    },
+  });
   const result = await done;
   expect(result.code).not.toBe(0);
   expect(result.output).toMatch(/client1 has the default route and the pushed route/);
