@@ -1,6 +1,6 @@
 import type { Target } from '../../target/schema';
 import type { TargetHosts } from '../../target/hosts';
-import type { FloatingIp as TopologyFloatingIp, Router as TopologyRouter, Topology, Workload } from '../../topology';
+import type { Topology, Workload } from '../../topology';
 import { NetvetError } from '../../util/errors';
 import { run } from '../../util/exec';
 import type { RunJournal } from '../journal';
@@ -8,32 +8,22 @@ import { sweepWorkloads, unplugWorkload } from '../shared/workload';
 import type { SecurityGroupRuleSpec } from '../../topology/runtime-rules';
 import { resolveRuntimeRule } from '../../topology/runtime-rules';
 import type { DeployedWorkload, Deployment, Evidence, ExplainedFlow, NetworkSegment, Orchestrator } from '../types';
+import type { Built } from './built';
 import { purgeProject, undoRecord, type Undo } from './cleanup';
 import { describeState } from './diagnose';
 import { explainThroughNeutron } from './explain';
+import { createFloatingIp } from './floating-ips';
 import { loadCredentials, type Credentials } from './credentials';
 import { Keystone } from './keystone';
-import { Neutron, type FloatingIp, type Network, type Port, type Router, type SecurityGroup, type Subnet } from './neutron';
+import { Neutron, type Network, type SecurityGroup, type Subnet } from './neutron';
 import { Nova } from './nova';
 import { reattach } from './reattach';
+import { createRouter } from './routers';
 import { neutronSegment } from './segments';
 import { createExactGroup, neutronRule, sameRule } from './security-groups';
 import { maskSecrets, Session } from './session';
 import { createServer } from './servers';
-import { createTenant, type Tenant } from './tenants';
-
-/** What one deployment is in Neutron's ids, kept while the worker runs (FIP moves and rule changes need them). */
-interface Built {
-  tenants: Map<string, Tenant>;
-  networks: Map<string, string>;
-  subnets: Map<string, string>;
-  groups: Map<string, string>;
-  /** `workload:index` -> port id. */
-  ports: Map<string, string>;
-  floatingIps: Map<string, string>;
-  /** The deployment's run journal: what is made later (a server on a dashboard-made network) is recorded there too. */
-  journal: RunJournal;
-}
+import { createTenant } from './tenants';
 
 /**
  * OpenStack as the orchestrator: topologies become Keystone projects and Neutron networks, subnets,
@@ -146,46 +136,13 @@ export class OpenStackOrchestrator implements Orchestrator {
       }
     }
 
-    for (const router of topology.routers) deployment.routers[router.name] = { name: router.name, externalAddress: await this.createRouter(b, topology, router, name, journal) };
+    for (const router of topology.routers) deployment.routers[router.name] = { name: router.name, externalAddress: await createRouter(this.neutron, () => this.external(), b, topology, router, name, journal) };
     const placement = this.place(topology.workloads).hosts;
     await Promise.all(topology.workloads.map(async (w) => (deployment.workloads[w.name] = await this.createServer(b, w, placement.get(w.name)!, prefix))));
     await this.neutron.waitForStatus('port', [...b.ports.values()], () => 'ACTIVE');
-    for (const fip of topology.floatingIps) deployment.floatingIps[fip.name] = await this.createFloatingIp(b, deployment, fip, name, journal);
+    for (const fip of topology.floatingIps) deployment.floatingIps[fip.name] = await createFloatingIp(this.neutron, () => this.external(), b, deployment, fip, name, journal);
     await this.settle();
     return deployment;
-  }
-
-  private async createRouter(b: Built, topology: Topology, router: TopologyRouter, name: (n: string) => string, journal: RunJournal): Promise<string | null> {
-    const t = b.tenants.get(router.tenant)!;
-    journal.record(`router ${name(router.name)}`, { neutron: 'router', projectId: t.projectId, name: name(router.name) } satisfies Undo);
-    const created = await t.neutron.create<Router>('router', { name: name(router.name) });
-    for (const iface of router.interfaces) {
-      // A port with the planned address and MAC, so the router answers where the topology says it does.
-      const portName = name(`${router.name}-${iface.network}`);
-      journal.record(`port ${portName}`, { neutron: 'port', projectId: t.projectId, name: portName } satisfies Undo);
-      // Made by the admin for the router's project: on another tenant's shared network, addresses are the owner's to pick.
-      const port = await this.neutron.create<Port>('port', {
-        name: portName,
-        project_id: t.projectId,
-        network_id: b.networks.get(iface.network),
-        fixed_ips: [{ subnet_id: b.subnets.get(iface.subnet), ip_address: iface.address }],
-        mac_address: iface.mac,
-      });
-      journal.record(`interface of ${name(router.name)} on ${name(iface.subnet)}`, { routerInterface: { projectId: t.projectId, router: name(router.name), subnet: name(iface.subnet) } } satisfies Undo);
-      // An address outside the pool of another tenant's (shared) subnet is an admin's to give a router.
-      const owner = b.tenants.get(topology.networks.find((n) => n.name === iface.network)!.tenant);
-      await (owner === t ? t.neutron : this.neutron).addRouterInterface(created.id, { port_id: port.id });
-    }
-    if (router.routes.length) await t.neutron.update('router', created.id, { routes: router.routes });
-    if (!router.externalGateway) return null;
-    const { snat, address } = router.externalGateway;
-    // enable_snat and a fixed gateway address are an admin's to set (Neutron's default policy).
-    const updated = await this.neutron.update<Router>('router', created.id, {
-      external_gateway_info: { network_id: await this.external(), enable_snat: snat, ...(address ? { external_fixed_ips: [{ ip_address: address }] } : {}) },
-    });
-    const gatewayPorts = await this.neutron.list<Port>('port', { device_id: created.id, device_owner: 'network:router_gateway' });
-    await this.neutron.waitForStatus('port', gatewayPorts.map((p) => p.id), () => 'ACTIVE');
-    return updated.external_gateway_info?.external_fixed_ips?.[0]?.ip_address ?? null;
   }
 
   /** Pinned workloads go where they are pinned; the others round-robin over the compute hosts. */
@@ -262,34 +219,6 @@ export class OpenStackOrchestrator implements Orchestrator {
     const found = this.builtOf(deployment).tenants.get(tenant);
     if (!found) throw new NetvetError(`deployment ${deployment.prefix} has no tenant '${tenant}'`, `use one of: ${deployment.topology.tenants.map((t) => t.name).join(', ')}`);
     return found.login;
-  }
-
-  private async createFloatingIp(b: Built, deployment: Deployment, fip: TopologyFloatingIp, name: (n: string) => string, journal: RunJournal) {
-    const t = b.tenants.get(fip.tenant)!;
-    journal.record(`floating IP ${name(fip.name)}`, { floatingIp: name(fip.name), projectId: t.projectId } satisfies Undo);
-    const fields = {
-      floating_network_id: await this.external(),
-      description: name(fip.name),
-      ...(fip.workload !== null ? { port_id: b.ports.get(`${fip.workload}:${fip.port ?? 0}`) } : {}),
-    };
-    // A chosen address is an admin's to give.
-    const created = fip.address
-      ? await this.neutron.create<FloatingIp>('floatingip', { ...fields, project_id: t.projectId, floating_ip_address: fip.address })
-      : await t.neutron.create<FloatingIp>('floatingip', fields);
-    b.floatingIps.set(fip.name, created.id);
-    for (const pf of fip.portForwardings) {
-      const workload = deployment.topology.workloads.find((w) => w.name === pf.workload)!;
-      await t.neutron.addPortForwarding(created.id, {
-        protocol: pf.protocol,
-        external_port: pf.externalPort,
-        internal_port: pf.internalPort,
-        internal_port_id: b.ports.get(`${pf.workload}:${pf.port}`),
-        internal_ip_address: workload.ports[pf.port].address,
-      });
-    }
-    // Neutron counts a floating IP with forwarded ports as in use, as one bound to a port.
-    await this.neutron.waitForStatus('floatingip', [created.id], () => (fip.workload !== null || fip.portForwardings.length ? 'ACTIVE' : 'DOWN'));
-    return { name: fip.name, address: created.floating_ip_address, workload: fip.workload, port: fip.workload === null ? null : (fip.port ?? 0) };
   }
 
   /** Where the SDN under Neutron is OVN and reachable, waits until every chassis has applied what Neutron wrote. */
