@@ -1,4 +1,8 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { dataPathProblems, dataPathState, type ChassisDataPath } from '../target/data-path';
+import { TargetHosts } from '../target/hosts';
+import { loadTarget } from '../target/load';
 import { run } from '../util/exec';
 import { connectionString, DATABASES, raftStatus, type RaftStatus } from './control-plane';
 import type { Journal } from './journal';
@@ -22,6 +26,8 @@ export interface LabHealth {
   northd: Array<{ host: string; status: string }>;
   chassis: Array<{ host: string; registered: boolean }>;
   ssh: Array<{ host: string; address: string; reachable: boolean }>;
+  /** Uplinks and tunnel endpoint reachability seen from the chassis (lab status only). */
+  dataPath?: ChassisDataPath[];
 }
 
 export function daemonHealth(plan: LabPlan, journal: Journal): DaemonHealth[] {
@@ -74,4 +80,21 @@ export async function checkHealth(plan: LabPlan, journal: Journal): Promise<LabH
     ...ssh.filter((s) => !s.reachable).map((s) => `sshd on ${s.host} (${s.address}) does not answer`),
   ];
   return { healthy: problems.length === 0, problems, daemons, databases, northd, chassis, ssh };
+}
+
+/**
+ * Adds the data network as the target health check sees it, from the chassis over SSH: every daemon
+ * may run while a chassis' uplink is down or a packet filter cuts it off. Needs the target file and
+ * every sshd answering; `lab status` asks for it, `lab up` does not (no target file yet).
+ */
+export async function withDataPath(health: LabHealth, targetFile: string): Promise<LabHealth> {
+  if (!existsSync(targetFile) || !health.ssh.every((s) => s.reachable)) return health;
+  const hosts = new TargetHosts(await loadTarget(targetFile));
+  try {
+    const dataPath = await dataPathState(hosts);
+    const problems = [...health.problems, ...dataPathProblems(dataPath)];
+    return { ...health, healthy: problems.length === 0, problems, dataPath };
+  } finally {
+    await hosts.close();
+  }
 }

@@ -3,13 +3,15 @@ import { Faults } from '../../../lib/faults/faults';
 import { checkTargetHealth, describeHealth, waitForHealth } from '../../../lib/target/health';
 import { TargetHosts } from '../../../lib/target/hosts';
 import { run } from '../../../lib/util/exec';
+import { netvet } from '../support/cli';
 import { test, type FrameworkLab } from '../support/lab';
 
 /**
  * The target health check sees the data network: on a lab of its own, a chassis whose uplink is
  * taken down, and a chassis that an nftables table cuts off from the data network (its SSH and
  * control-plane connections untouched), are reported by name with what is wrong and the fix; the
- * other chassis are not blamed; once the fault is undone the target is healthy again.
+ * other chassis are not blamed (`netvet lab status` says so too); once the fault is undone the
+ * target is healthy again.
  */
 test.describe.configure({ mode: 'serial' });
 
@@ -49,9 +51,14 @@ test('a chassis whose data uplink is down is named, with the link and the fix; h
     // Only ch2 is to blame: no problem names another chassis.
     expect(health.problems.filter((p) => /^chassis (ch1|ch3|gw1) /.test(p)), report).toEqual([]);
     expect(report).toMatch(new RegExp(`ch2=${uplink}:admin down \\(reaches no ch1, ch3, gw1\\)`));
+    const status = await netvet(['lab', 'status', '--name', lab.name]);
+    expect(status.code, status.stdout).toBe(1);
+    expect(status.stdout).toMatch(new RegExp(`UNHEALTHY[\\s\\S]*! chassis ch2 has no working data uplink: ${uplink} \\(admin down\\)`));
     await faults.undoAll();
     const again = await waitForHealth(hosts, HEALTHY_AGAIN_MS);
     expect(again.healthy, describeHealth(again)).toBe(true);
+    const healthy = await netvet(['lab', 'status', '--name', lab.name]);
+    expect(healthy.code, healthy.stdout).toBe(0);
   } finally {
     await faults.undoAll();
     await hosts.close();
