@@ -32,7 +32,7 @@ interface IpLink {
 
 /** One `ip -j link show` on the host, read for each named link. */
 async function uplinkStates(shell: Shell, links: string[]): Promise<UplinkState[]> {
-  const result = await shell.exec(['ip', '-j', 'link', 'show'], { timeoutMs: 5000 });
+  const result = await shell.exec(['ip', '-j', 'link', 'show'], { timeoutMs: 5000 }).catch(() => ({ code: 255, stdout: '' }));
   const all = result.code === 0 ? (JSON.parse(result.stdout) as IpLink[]) : [];
   return links.map((name) => {
     const link = all.find((l) => l.ifname === name);
