@@ -1,8 +1,6 @@
 import { NetvetError } from '../util/errors';
 import { CommandError, run } from '../util/exec';
-
-/** A southbound row: strings as they are, integers as numbers, sets and maps as text. */
-export type Row = Record<string, string | number>;
+import { ovsdbRows, type Row } from './ovsdb-json';
 
 /**
  * The OVN southbound database through `ovn-sbctl`, read-only: what the chassis announce (Encap)
@@ -23,18 +21,6 @@ export class Southbound {
       }
       throw error;
     }
-    const parsed = JSON.parse(stdout) as { headings: string[]; data: unknown[][] };
-    return parsed.data.map((row) => Object.fromEntries(parsed.headings.map((h, i) => [h, value(row[i])])));
+    return ovsdbRows(stdout);
   }
-}
-
-/** OVSDB JSON values (["uuid", x], ["set", [...]], ["map", [[k, v]...]]) as plain values. */
-function value(raw: unknown): string | number {
-  if (typeof raw === 'number') return raw;
-  if (!Array.isArray(raw)) return String(raw);
-  const [kind, content] = raw as [string, unknown];
-  if (kind === 'uuid' || kind === 'named-uuid') return String(content);
-  if (kind === 'set') return (content as unknown[]).map(value).join(' ');
-  if (kind === 'map') return (content as Array<[unknown, unknown]>).map(([k, v]) => `${value(k)}=${value(v)}`).join(' ');
-  return JSON.stringify(raw);
 }
