@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { labDirOf, labRange, leftovers, netvet, uniqueLabName } from '../support/cli';
+import { withOwnLab } from '../support/cli';
 import { runScenarios } from '../support/lab';
 
 /**
@@ -8,17 +8,10 @@ import { runScenarios } from '../support/lab';
  * scenario's own capture check, which the Geneve lab passes too).
  */
 test('a VXLAN profile lab carries workload traffic across chassis in VXLAN', async () => {
-  const name = uniqueLabName('vx');
-  const up = await netvet(['lab', 'up', '--name', name, '--profile', 'topologies/labs/vxlan.yaml']);
-  expect(up.code, up.stderr).toBe(0);
-  expect(up.stdout).toContain('(vxlan)');
-  const range = labRange(name);
-  try {
-    const result = await runScenarios(['tests/scenarios/l2/same-network-two-chassis.spec.ts'], `${labDirOf(name)}/target.yaml`).done;
+  await withOwnLab('vx', 'topologies/labs/vxlan.yaml', async ({ targetFile, up }) => {
+    expect(up.stdout).toContain('(vxlan)');
+    const result = await runScenarios(['tests/scenarios/l2/same-network-two-chassis.spec.ts'], targetFile).done;
     expect(result.code, result.output).toBe(0);
     expect(result.output).toContain('1 passed');
-  } finally {
-    await netvet(['lab', 'down', '--name', name]);
-  }
-  expect(await leftovers(name, range)).toEqual([]);
+  });
 });

@@ -39,6 +39,24 @@ export async function explainFlow(prefix: string, ...flow: string[]): Promise<st
 /** Lab names unique to this run, so a lab the user keeps (`default`) is never touched. */
 export const uniqueLabName = (stem: string) => `${stem}${process.pid.toString(36).slice(-3)}`;
 
+/**
+ * A lab of the test's own (`stem` + this run's id) with `profile`: brought up, handed to `use`, taken
+ * down whatever happens, and then nothing of it may be left.
+ */
+export async function withOwnLab(stem: string, profile: string, use: (lab: { name: string; targetFile: string; up: ExecResult }) => Promise<void>): Promise<void> {
+  const name = uniqueLabName(stem);
+  let range = '';
+  try {
+    const up = await netvet(['lab', 'up', '--name', name, '--profile', profile]);
+    expect(up.code, up.stderr).toBe(0);
+    range = labRange(name);
+    await use({ name, targetFile: `${labDirOf(name)}/target.yaml`, up });
+  } finally {
+    await netvet(['lab', 'down', '--name', name]);
+  }
+  expect(await leftovers(name, range)).toEqual([]);
+}
+
 export function labDirOf(name: string): string {
   return `${process.env.NETVET_STATE_DIR ?? '/var/lib/netvet'}/labs/${name}`;
 }
