@@ -24,7 +24,7 @@ import { membershipCommands, securityGroupCommands } from './security-groups';
 import { checkServiceChain, serviceChainCommands } from './service-chains';
 import { networkSegment } from './segments';
 import { reattach } from './reattach';
-import { plugWorkload, unplugWorkload } from '../shared/workload';
+import { plugWorkload, sweepWorkloads, unplugWorkload } from '../shared/workload';
 
 /** Undo records of this driver, as written to the run journal. */
 type Undo =
@@ -342,21 +342,8 @@ export class LabOrchestrator implements Orchestrator {
     const removed: string[] = [];
     const ours = (value: string) => (/netvet=(\S+)/.exec(value)?.[1] ?? '').startsWith(prefix);
     for (const host of this.target.hosts.filter((h) => h.integrationBridge)) {
-      const shell = this.hosts.shell(host.name);
-      const nsPrefix = `${this.target.workloads.namespacePrefix}${prefix}`;
-      const namespaces = (await shell.exec(['ip', 'netns', 'list'])).stdout.split('\n').map((l) => l.split(' ')[0]).filter((ns) => ns.startsWith(nsPrefix));
-      const ports = (await shell.exec(['ovs-vsctl', '--format=csv', '--no-headings', '--columns=name,external_ids', 'list', 'interface'])).stdout
-        .split('\n')
-        .filter((line) => new RegExp(`netvet-run="?${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`).test(line))
-        .map((line) => line.split(',')[0]);
-      for (const netns of namespaces) {
-        await unplugWorkload(shell, { netns, taps: [], dir: `/run/netvet/workloads/${netns}`, integrationBridge: host.integrationBridge! });
-        removed.push(`workload namespace ${netns} on ${host.name}`);
-      }
-      if (ports.length) {
-        await shell.exec(['ovs-vsctl', ...ports.flatMap((p) => ['--', '--if-exists', 'del-port', host.integrationBridge!, p])]);
-        removed.push(...ports.map((p) => `OVS port ${p} on ${host.name}`));
-      }
+      const swept = await sweepWorkloads(this.hosts.shell(host.name), `${this.target.workloads.namespacePrefix}${prefix}`, prefix, host.integrationBridge!);
+      removed.push(...swept.map((what) => `${what} on ${host.name}`));
     }
     removed.push(...(await sweepLoadBalancers(this.nb, ours)), ...(await sweepFloatingIpReservations(this.nb, ours)));
     for (const [table, del] of [['Port_Group', 'pg-del'], ['Logical_Router', 'lr-del'], ['Logical_Switch', 'ls-del']] as const) {
