@@ -1,6 +1,7 @@
-import { onMemberOnly, waitForNewLeader, waitForRejoin } from '../../../lib/faults/cluster';
+import { onMemberOnly, waitForNewLeader } from '../../../lib/faults/cluster';
 import { raftLeader } from '../../../lib/target/ovn';
 import { expect, test } from '../../../fixtures';
+import { expectRejoinedWithWrites, expectWritesWentOn } from '../../../fixtures/config-writes';
 
 /**
  * The northbound leader cut off from the other members (a network partition, not a crash), with
@@ -31,17 +32,8 @@ test(
     });
     await test.step(`healed, ${leader} rejoins and has the writes it missed`, async () => {
       await isolated.undo();
-      const { rejoined, status } = await waitForRejoin(hosts, 'northbound', leader!, 30_000);
-      expect(rejoined, `${leader} did not rejoin as a follower: ${JSON.stringify(status)}`).toBe(true);
-      const seen = await onMemberOnly(hosts, 'northbound', leader!, ['--no-leader-only', 'get', 'NB_Global', '.', `external_ids:${writes.key}`]);
-      expect(Number(seen.output.replace(/"/g, '')), `writes on ${leader} after it rejoined (${seen.output})`).toBeGreaterThan(writtenBefore);
+      await expectRejoinedWithWrites(hosts, leader!, writes, writtenBefore);
     });
-    await test.step('configuration writes went on: outage below 5 s, the last write kept', async () => {
-      const report = await writes.stop();
-      await testInfo.attach('configuration writes', { body: JSON.stringify(report, null, 2), contentType: 'application/json' });
-      testInfo.annotations.push({ type: 'measured', description: `NB write outage ${report.longestOutageMs} ms, ${report.failed}/${report.attempts} writes failed` });
-      expect(report.durable, 'the last committed write reads back').toBe(true);
-      expect(report.longestOutageMs, `write outage (${JSON.stringify(report.errors)})`).toBeLessThan(5000);
-    });
+    await test.step('configuration writes went on: outage below 5 s, the last write kept', () => expectWritesWentOn(writes));
   },
 );
