@@ -37,7 +37,8 @@ export default defineConfig<object, TargetOptions>({
     // The same scenarios built through OpenStack (Keystone, Neutron) on the OpenStack lab (`lab up --name ostack --profile topologies/labs/openstack.yaml`);
     // only when asked for by name, so `playwright test --grep @regression` needs no OpenStack lab.
     ...(openstackAsked
-      ? [{ name: 'openstack', testDir: 'tests/scenarios', grepInvert: /@serial(\s|$)/, use: { driver: 'openstack', lab: 'ostack' } }]
+      ? // Every create is an API call and a status wait (servers through Nova too): twice the lab's time.
+        [{ name: 'openstack', testDir: 'tests/scenarios', grepInvert: /@serial(\s|$)/, timeout: 240_000, use: { driver: 'openstack', lab: 'ostack' } }]
       : []),
     // The upgrade tier: pre, run, post in order, against one target, alone.
     { name: 'upgrade', testDir: 'tests/upgrade', workers: 1, timeout: 1_800_000 },
