@@ -10,7 +10,8 @@ import { openstackLeftovers } from '../support/openstack';
  * Neutron's back, fails the security group scenario on exactly that flow while an unrelated
  * scenario in the same run passes. Nothing of the runs is left in Keystone, Neutron or OVN.
  */
-test.describe.configure({ mode: 'serial' });
+// Child runs of whole tiers through OpenStack: minutes each on a busy 2-core machine.
+test.describe.configure({ mode: 'serial', timeout: 600_000 });
 test.use({ labProfile: 'topologies/labs/openstack.yaml' });
 
 /** Nothing of the child's runs is left in Nova, Keystone, Neutron, OVN or on the hosts; only the external network the lab made stays. */

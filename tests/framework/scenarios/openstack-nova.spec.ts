@@ -15,7 +15,8 @@ import { cloudEnv, openstack, openstackLeftovers } from '../support/openstack';
  * passes through it unchanged; a server Nova cannot place fails the deployment with Nova's own
  * fault and leaves nothing; destroy leaves no server, port or project.
  */
-test.describe.configure({ mode: 'serial' });
+// Child runs of whole tiers through OpenStack: minutes each on a busy 2-core machine.
+test.describe.configure({ mode: 'serial', timeout: 600_000 });
 test.use({ labProfile: 'topologies/labs/openstack-nova.yaml' });
 
 test('servers are booted through Nova on the pinned hosts, their ports bound there by Nova; destroy leaves nothing', async ({ lab }) => {
