@@ -164,12 +164,11 @@ export class Faults {
   }
 
   /**
-   * Cuts one control-plane member off from the other members (their Raft addresses) with an
-   * nftables table of its own on that host; clients and SSH still reach it. Undo deletes the table.
+   * Cuts a host off from `peers` (addresses; by default the other control-plane members' Raft
+   * addresses, or say a chassis' tunnel peers) with an nftables table of its own on that host;
+   * everything else, SSH included, still reaches it. Undo deletes the table.
    */
-  async isolate(host: string): Promise<HostFault> {
-    const ovn = ovnOf(this.hosts.target);
-    const peers = [...new Set([...ovn.northboundCluster, ...ovn.southboundCluster].filter((m) => m.host !== host).map((m) => /(\d+\.\d+\.\d+\.\d+)/.exec(m.address)?.[1]).filter((a): a is string => !!a))];
+  async isolate(host: string, peers: string[] = this.raftPeers(host)): Promise<HostFault> {
     if (!peers.length) throw new NetvetError(`${host} has no cluster peers to be isolated from`, 'list the Raft members in ovn.northboundCluster / southboundCluster of the target file');
     const shell = this.hosts.shell(host);
     const nft = async (script: string) => {
@@ -188,6 +187,11 @@ export class Faults {
       '',
     ].join('\n'));
     return this.record(new HostFault(host, `isolated ${host} from ${peers.join(', ')}`, () => nft(`table inet ${ISOLATION_TABLE} {}\ndelete table inet ${ISOLATION_TABLE}\n`)));
+  }
+
+  private raftPeers(host: string): string[] {
+    const ovn = ovnOf(this.hosts.target);
+    return [...new Set([...ovn.northboundCluster, ...ovn.southboundCluster].filter((m) => m.host !== host).map((m) => /(\d+\.\d+\.\d+\.\d+)/.exec(m.address)?.[1]).filter((a): a is string => !!a))];
   }
 
   /** Undoes every fault still in place, newest first; one failure does not stop the others. */

@@ -2,9 +2,8 @@ import { expect } from '@playwright/test';
 import { Faults } from '../../../lib/faults/faults';
 import { checkTargetHealth, describeHealth, waitForHealth } from '../../../lib/target/health';
 import { TargetHosts } from '../../../lib/target/hosts';
-import { run } from '../../../lib/util/exec';
 import { netvet } from '../support/cli';
-import { test, type FrameworkLab } from '../support/lab';
+import { test } from '../support/lab';
 
 /**
  * The target health check sees the data network: on a lab of its own, a chassis whose uplink is
@@ -18,8 +17,6 @@ test.describe.configure({ mode: 'serial' });
 const HEALTHY_AGAIN_MS = 30_000;
 
 /** `nft` in a lab host's namespace, from the runner: behind netvet's back. */
-const nftOn = (lab: FrameworkLab, host: string, script: string) => run(['ip', 'netns', 'exec', `nv-${lab.name}-${host}`, 'nft', '-f', '-'], { input: script });
-const CUT_TABLE = 'netvet_health_test';
 
 test('an intact lab is healthy: every uplink up, every tunnel endpoint reached from every chassis', async ({ lab }) => {
   const hosts = new TargetHosts(lab.target);
@@ -67,17 +64,10 @@ test('a chassis whose data uplink is down is named, with the link and the fix; h
 
 test('a chassis cut off from the data network by nftables is named, with the fix; healthy again once the table is gone', async ({ lab }) => {
   const hosts = new TargetHosts(lab.target);
+  const faults = new Faults(hosts);
   const peers = lab.target.hosts.filter((h) => h.data && h.name !== 'ch3').map((h) => h.data!.address);
-  const set = `{ ${peers.join(', ')} }`;
   try {
-    const cut = await nftOn(lab, 'ch3', [
-      `table inet ${CUT_TABLE} {`,
-      `  chain input { type filter hook input priority -10; policy accept; ip saddr ${set} drop; }`,
-      `  chain output { type filter hook output priority -10; policy accept; ip daddr ${set} drop; }`,
-      '}',
-      '',
-    ].join('\n'));
-    expect(cut.code, cut.stderr).toBe(0);
+    await faults.isolate('ch3', peers);
     const health = await checkTargetHealth(hosts);
     const report = describeHealth(health);
     expect(health.healthy, report).toBe(false);
@@ -86,7 +76,7 @@ test('a chassis cut off from the data network by nftables is named, with the fix
     expect(health.problems, report).toHaveLength(1);
     expect(health.dataPath.find((c) => c.host === 'ch3')!.uplinks.every((u) => u.up)).toBe(true);
   } finally {
-    await nftOn(lab, 'ch3', `table inet ${CUT_TABLE} {}\ndelete table inet ${CUT_TABLE}\n`);
+    await faults.undoAll();
   }
   try {
     const again = await waitForHealth(hosts, HEALTHY_AGAIN_MS);
