@@ -1,12 +1,16 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { appendSynced, readJsonLines } from '../util/jsonl';
+import { identify, stillRunning, type ProcessIdentity } from '../util/process-identity';
+import { isAlive } from '../util/processes';
 
 /** The first line of a run journal: who wrote it and against which target. */
 export interface RunHeader {
   kind: 'header';
   prefix: string;
   pid: number;
+  /** The run by PID and start time, so a PID reused by another process does not pass for it (absent in older journals). */
+  owner?: ProcessIdentity;
   targetFile: string;
   orchestrator: string;
   /** The topology file it builds, so `topology destroy FILE` finds it. */
@@ -26,6 +30,11 @@ export interface UndoEntry {
   undo: Record<string, unknown>;
 }
 
+/** True while the run that wrote `header` goes on; a journal written without an owner only has its PID to go by. */
+export function runStillGoing(header: RunHeader): boolean {
+  return header.owner ? stillRunning(header.owner) : isAlive(header.pid);
+}
+
 export function runsDir(): string {
   return join(process.env.NETVET_STATE_DIR ?? '/var/lib/netvet', 'runs');
 }
@@ -41,9 +50,9 @@ export class RunJournal {
     this.file = join(runsDir(), `${prefix}.jsonl`);
   }
 
-  static create(prefix: string, header: Omit<RunHeader, 'kind' | 'prefix' | 'pid' | 'started'>): RunJournal {
+  static create(prefix: string, header: Omit<RunHeader, 'kind' | 'prefix' | 'pid' | 'owner' | 'started'>): RunJournal {
     const journal = new RunJournal(prefix);
-    appendSynced(journal.file, { kind: 'header', prefix, pid: process.pid, started: new Date().toISOString(), ...header } satisfies RunHeader);
+    appendSynced(journal.file, { kind: 'header', prefix, pid: process.pid, owner: identify(process.pid), started: new Date().toISOString(), ...header } satisfies RunHeader);
     return journal;
   }
 

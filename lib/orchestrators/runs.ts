@@ -6,9 +6,8 @@ import { loadTarget } from '../target/load';
 import type { Topology } from '../topology';
 import { loadTopology } from '../topology';
 import { describeError, NetvetError } from '../util/errors';
-import { isAlive } from '../util/processes';
 import { orchestratorFor, orchestratorNames } from './index';
-import { RunJournal, type RunHeader } from './journal';
+import { RunJournal, runStillGoing, type RunHeader } from './journal';
 import type { Deployment, Orchestrator } from './types';
 
 /** Opens a target's driver (or the one a run used) for the length of `body`, and closes its SSH connections after. */
@@ -132,7 +131,8 @@ export async function cleanupRuns(options: { all?: boolean; dryRun?: boolean }):
       journal.remove();
       continue;
     }
-    const dead = !isAlive(header.pid);
+    // PID and start time: a PID the kernel reused for another process does not keep a dead run's deployment.
+    const dead = !runStillGoing(header);
     if (!options.all && (!dead || journal.isKept())) continue;
     const reason = dead ? `run ${header.pid} is gone` : journal.isKept() ? 'kept deployment' : `run ${header.pid} is still going`;
     if (!existsSync(header.targetFile)) {
