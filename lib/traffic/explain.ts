@@ -1,6 +1,6 @@
 import type { Deployment, Evidence, ExplainedFlow, Orchestrator } from '../orchestrators/types';
 import type { TargetHosts } from '../target/hosts';
-import { NetvetError } from '../util/errors';
+import { describeError, NetvetError } from '../util/errors';
 import { endpointResolver } from './endpoints';
 import { parseFlow, type Endpoint, type FlowName, type MatrixOptions } from './matrix';
 import { probe, type ProbeKind, type ProbeResult } from './probe';
@@ -37,7 +37,8 @@ export async function explainProbe(orchestrator: Orchestrator, deployment: Deplo
   try {
     return { result, evidence: await orchestrator.explain(deployment, explainedFlow(from, to, flow, result.ok)) };
   } catch (error) {
-    return { result, notExplained: error instanceof Error ? error.message : String(error) };
+    // As the CLI prints errors: a NetvetError keeps its place and its fix.
+    return { result, notExplained: describeError(error) };
   }
 }
 
