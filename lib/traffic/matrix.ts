@@ -1,5 +1,5 @@
 import type { Shell } from '../access';
-import { NetvetError } from '../util/errors';
+import { describeError, NetvetError } from '../util/errors';
 import { probe, probeUntilOk, type ProbeKind, type ProbeResult, type ProbeTarget } from './probe';
 
 export type Verdict = 'allow' | 'deny';
@@ -131,7 +131,7 @@ export async function runMatrix(spec: MatrixSpec, endpoint: (name: string) => En
     await limited(
       wrong.map((cell) => async () => {
         cell.evidence = await explain(cell, endpoint(cell.from), endpoint(cell.to)).catch((error: unknown) => ({
-          verdict: `not explained: ${error instanceof Error ? error.message : String(error)}`,
+          verdict: `not explained: ${describeError(error)}`,
           details: [],
         }));
       }),
