@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { NetvetError } from '../util/errors';
+import { stateRoot } from '../util/state';
 import type { HostRole } from '../target/schema';
 import type { LabProfile } from './profile';
 
@@ -44,9 +45,6 @@ export interface LabPlan {
   targetFile: string;
 }
 
-export function stateRoot(): string {
-  return process.env.NETVET_STATE_DIR ?? '/var/lib/netvet';
-}
 
 export function labDir(name: string): string {
   return join(stateRoot(), 'labs', name);

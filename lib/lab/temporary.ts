@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describeError } from '../util/errors';
 import { stillRunning } from '../util/process-identity';
 import { labDown, labOwner } from './lab';
-import { LAB_NAME, stateRoot } from './plan';
+import { stateRoot } from '../util/state';
+import { LAB_NAME } from './plan';
 
 export interface LabCleanupItem {
   name: string;

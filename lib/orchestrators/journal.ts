@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { appendSynced, readJsonLines } from '../util/jsonl';
 import { identify, stillRunning, type ProcessIdentity } from '../util/process-identity';
 import { isAlive } from '../util/processes';
+import { stateRoot } from '../util/state';
 
 /** The first line of a run journal: who wrote it and against which target. */
 export interface RunHeader {
@@ -36,7 +37,7 @@ export function runStillGoing(header: RunHeader): boolean {
 }
 
 export function runsDir(): string {
-  return join(process.env.NETVET_STATE_DIR ?? '/var/lib/netvet', 'runs');
+  return join(stateRoot(), 'runs');
 }
 
 /**

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { appendSynced, readJsonLines } from '../util/jsonl';
 import type { ProcessIdentity } from '../util/process-identity';
+import { stateRoot } from '../util/state';
 
 /** A switch of every chassis' tunnel encapsulation, and what each chassis had before it. */
 export interface EncapsulationChange {
@@ -19,7 +20,7 @@ export interface EncapsulationChange {
 export type TargetChange = EncapsulationChange;
 
 export function changesDir(): string {
-  return join(process.env.NETVET_STATE_DIR ?? '/var/lib/netvet', 'changes');
+  return join(stateRoot(), 'changes');
 }
 
 /**

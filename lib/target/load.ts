@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import { NetvetError } from '../util/errors';
 import { parseYamlWith } from '../util/yaml/parse';
 import { targetSchema, type Target } from './schema';
+import { stateRoot } from '../util/state';
 
 /** Where the target comes from: NETVET_TARGET, else the target file of the running lab `lab`. */
 export function targetFilePath(lab = 'default'): string {
   if (process.env.NETVET_TARGET) return process.env.NETVET_TARGET;
-  return join(process.env.NETVET_STATE_DIR ?? '/var/lib/netvet', 'labs', lab, 'target.yaml');
+  return join(stateRoot(), 'labs', lab, 'target.yaml');
 }
 
 /** `lab up` options for the lab whose target file this is: its name, and the profile the openstack project's lab uses. */

@@ -4,6 +4,7 @@ import type { Target } from '../target/schema';
 import type { MonitorKind, MonitorPlacement } from '../traffic/monitor';
 import { NetvetError } from '../util/errors';
 import type { UpgradeStep } from './rolling-restart';
+import { stateRoot } from '../util/state';
 
 /**
  * What `upgrade pre` leaves for `upgrade run` and `upgrade post`, which may run in other processes
@@ -23,7 +24,7 @@ export interface UpgradeState {
 }
 
 export function defaultStateFile(target: Target): string {
-  return join(process.env.NETVET_STATE_DIR ?? '/var/lib/netvet', 'upgrade', `${target.name}.json`);
+  return join(stateRoot(), 'upgrade', `${target.name}.json`);
 }
 
 export function writeState(file: string, state: UpgradeState): void {

@@ -25,6 +25,7 @@ import { checkServiceChain, serviceChainCommands } from './service-chains';
 import { networkSegment } from './segments';
 import { reattach } from './reattach';
 import { plugWorkload, sweepWorkloads, unplugWorkload } from '../shared/workload';
+import { stateRoot } from '../../util/state';
 
 /** Undo records of this driver, as written to the run journal. */
 type Undo =
@@ -254,7 +255,7 @@ export class LabOrchestrator implements Orchestrator {
    */
   private async allocateExternal(what: string, range: 'floatingIpRange' | 'routerGatewayRange', fixed: string | null, use: (address: string) => Promise<void>): Promise<string> {
     const { start, end } = this.external()[range];
-    const lock = join(process.env.NETVET_STATE_DIR ?? '/var/lib/netvet', 'locks', `${this.target.name}-external.lock`);
+    const lock = join(stateRoot(), 'locks', `${this.target.name}-external.lock`);
     return withLock(lock, 'external address allocation', async () => {
       const used = new Set<string>();
       for (const row of await this.nb.list('Logical_Router_Port', ['networks'])) row.networks.split(' ').forEach((n) => used.add(n.split('/')[0]));

@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { run, type ExecResult } from '../../../lib/util/exec';
+import { stateRoot } from '../../../lib/util/state';
 
 export const NETVET = fileURLToPath(new URL('../../../bin/netvet.js', import.meta.url));
 
@@ -58,7 +59,7 @@ export async function withOwnLab(stem: string, profile: string, use: (lab: { nam
 }
 
 export function labDirOf(name: string): string {
-  return `${process.env.NETVET_STATE_DIR ?? '/var/lib/netvet'}/labs/${name}`;
+  return `${stateRoot()}/labs/${name}`;
 }
 
 /** The lab's /16, from its saved plan (while it exists). */
@@ -68,7 +69,7 @@ export function labRange(name: string): string {
 }
 
 function claimedByAnotherLab(name: string, range: string): boolean {
-  const labs = `${process.env.NETVET_STATE_DIR ?? '/var/lib/netvet'}/labs`;
+  const labs = `${stateRoot()}/labs`;
   if (!existsSync(labs)) return false;
   return readdirSync(labs, { withFileTypes: true })
     .filter((d) => d.isDirectory() && d.name !== name)
