@@ -7,8 +7,8 @@ import { chassisHosts, chassisName, CLUSTERS, clusterStatus, northdStatuses, ovn
  * Is the target whole? Read from the same places an operator looks, on any target: each Raft
  * member's cluster/status over SSH, each ovn-northd's lock status, each chassis' ovn-controller
  * and its registration in the southbound DB, and the data network from the chassis (uplinks up,
- * every tunnel endpoint reached from every other chassis: lib/target/data-path.ts). Disruptive tests check it before they start and
- * after they undo their faults.
+ * every tunnel endpoint reached from every other chassis: lib/target/data-path.ts). Disruptive
+ * tests check it before they start and after they undo their faults.
  */
 export interface TargetHealth {
   healthy: boolean;

@@ -1,16 +1,10 @@
-import { namespaceShell } from '../../access';
 import type { TargetHosts } from '../../target/hosts';
 import type { Topology } from '../../topology';
-import { NetvetError } from '../../util/errors';
 import type { RunJournal } from '../journal';
 import type { DeployedFloatingIp, Deployment } from '../types';
+import { findKeptWorkload } from '../shared/workload';
 import { Names } from './names';
 import type { Northbound } from './northbound';
-
-/** The journal's record of a placed workload (see the driver's `Undo`). */
-interface WorkloadRecord {
-  workload: { host: string; netns: string; dir: string };
-}
 
 /**
  * The Deployment of a kept journal, for debugging it later (`netvet explain`): addresses and MACs
@@ -20,19 +14,12 @@ interface WorkloadRecord {
 export async function reattach(nb: Northbound, hosts: TargetHosts, topology: Topology, journal: RunJournal): Promise<Deployment> {
   const names = new Names(journal.prefix);
   const deployment: Deployment = { topology, prefix: journal.prefix, workloads: {}, routers: {}, floatingIps: {} };
-  const placed = journal.undoEntries().flatMap((e) => ('workload' in e.undo ? [(e.undo as unknown as WorkloadRecord).workload] : []));
   for (const workload of topology.workloads) {
-    const record = placed.find((r) => r.netns.endsWith(`${journal.prefix}${workload.name}`));
-    if (!record) throw new NetvetError(`the journal of ${journal.prefix} places no workload ${workload.name}`, 'the deployment was not fully built: destroy it and apply it again');
-    const host = hosts.shell(record.host);
-    const key = await host.exec(['cat', `${record.dir}/host_key.pub`]);
-    if (key.code !== 0) throw new NetvetError(`workload ${workload.name} of ${journal.prefix} is gone from ${record.host}`, `destroy the deployment: netvet topology destroy --prefix ${journal.prefix}`);
+    const kept = await findKeptWorkload(hosts, journal, workload.name);
     deployment.workloads[workload.name] = {
       name: workload.name,
-      host: record.host,
+      ...kept,
       ports: workload.ports.map((p) => ({ network: p.network, address: p.address, mac: p.mac, interface: p.interface, id: names.workloadPort(workload.name, p.index) })),
-      shell: namespaceShell(host, record.netns),
-      hostKey: key.stdout.trim().split(/\s+/).slice(0, 2).join(' '),
     };
   }
   const [routers, routerPorts, nats, addressSets] = await Promise.all([

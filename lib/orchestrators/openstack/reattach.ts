@@ -1,14 +1,11 @@
-import { namespaceShell } from '../../access';
 import type { TargetHosts } from '../../target/hosts';
 import type { Topology } from '../../topology';
 import { NetvetError } from '../../util/errors';
 import type { RunJournal } from '../journal';
+import { findKeptWorkload } from '../shared/workload';
 import type { DeployedWorkload, Deployment } from '../types';
-import type { Undo } from './cleanup';
 import type { Keystone } from './keystone';
 import type { FloatingIp, Neutron, Port, Router } from './neutron';
-
-type WorkloadRecord = Extract<Undo, { workload: unknown }>['workload'];
 
 /**
  * The Deployment of a kept journal (`topology apply --orchestrator openstack`, NETVET_KEEP=1), for
@@ -34,24 +31,17 @@ export async function reattach(hosts: TargetHosts, keystone: Keystone, neutron: 
   ]);
 
   const deployment: Deployment = { topology, prefix, workloads: {}, routers: {}, floatingIps: {} };
-  const placed = journal.undoEntries().flatMap((e) => ('workload' in e.undo ? [(e.undo as { workload: WorkloadRecord }).workload] : []));
   await Promise.all(
     topology.workloads.map(async (workload) => {
-      const record = placed.find((r) => r.netns.endsWith(named(workload.name)));
-      if (!record) throw new NetvetError(`the journal of ${prefix} places no workload ${workload.name}`, `the deployment was not fully built: ${destroy}`);
-      const host = hosts.shell(record.host);
-      const key = await host.exec(['cat', `${record.dir}/host_key.pub`]);
-      if (key.code !== 0) throw new NetvetError(`workload ${workload.name} of ${prefix} is gone from ${record.host}`, destroy);
+      const kept = await findKeptWorkload(hosts, journal, workload.name);
       deployment.workloads[workload.name] = {
         name: workload.name,
-        host: record.host,
+        ...kept,
         ports: workload.ports.map((p) => {
           const port = ports.find((n) => n.name === named(`${workload.name}-${p.index}`));
           if (!port) throw new NetvetError(`Neutron has no port ${named(`${workload.name}-${p.index}`)} of workload ${workload.name}`, destroy);
           return { network: p.network, address: port.fixed_ips[0]?.ip_address ?? p.address, mac: port.mac_address, interface: p.interface, id: port.id };
         }),
-        shell: namespaceShell(host, record.netns),
-        hostKey: key.stdout.trim().split(/\s+/).slice(0, 2).join(' '),
       } satisfies DeployedWorkload;
     }),
   );

@@ -1,6 +1,9 @@
-import type { Shell } from '../../access';
+import { namespaceShell, type Shell } from '../../access';
+import type { TargetHosts } from '../../target/hosts';
 import { responderArgv, SSH_PORT } from '../../traffic/responder';
+import { NetvetError } from '../../util/errors';
 import { CommandError } from '../../util/exec';
+import type { RunJournal } from '../journal';
 import { configureByDhcp } from './dhcp-client';
 
 export interface WorkloadPortSpec {
@@ -132,4 +135,20 @@ export async function sweepWorkloads(host: Shell, namespacePrefix: string, runPr
   for (const netns of namespaces) await unplugWorkload(host, { netns, taps: [], dir: `/run/netvet/workloads/${netns}`, integrationBridge });
   if (ports.length) await host.exec(['ovs-vsctl', ...ports.flatMap((p) => ['--', '--if-exists', 'del-port', integrationBridge, p])]);
   return [...namespaces.map((ns) => `workload namespace ${ns}`), ...ports.map((p) => `OVS port ${p}`)];
+}
+
+/**
+ * A kept deployment's workload found again (reattach): the host and namespace its run journal
+ * placed it in (both drivers journal `{ workload: { host, netns, dir, ... } }`), a shell in it, and
+ * its SSH host key. Fails, naming the fix, when the journal has no such workload or it is gone.
+ */
+export async function findKeptWorkload(hosts: TargetHosts, journal: RunJournal, workload: string): Promise<{ host: string; shell: Shell; hostKey: string }> {
+  const placed = journal.undoEntries().flatMap((e) => ('workload' in e.undo ? [(e.undo as { workload: { host: string; netns: string; dir: string } }).workload] : []));
+  const record = placed.find((r) => r.netns.endsWith(`${journal.prefix}${workload}`));
+  const destroy = `destroy it and apply it again: netvet topology destroy --prefix ${journal.prefix}`;
+  if (!record) throw new NetvetError(`the journal of ${journal.prefix} places no workload ${workload}`, `the deployment was not fully built: ${destroy}`);
+  const host = hosts.shell(record.host);
+  const key = await host.exec(['cat', `${record.dir}/host_key.pub`]);
+  if (key.code !== 0) throw new NetvetError(`workload ${workload} of ${journal.prefix} is gone from ${record.host}`, destroy);
+  return { host: record.host, shell: namespaceShell(host, record.netns), hostKey: key.stdout.trim().split(/\s+/).slice(0, 2).join(' ') };
 }
