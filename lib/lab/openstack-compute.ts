@@ -1,7 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { NetvetError } from '../util/errors';
 import { run } from '../util/exec';
 import type { Requirement } from '../util/packages';
@@ -9,7 +8,7 @@ import type { Journal } from './journal';
 import { call, registerService } from './openstack-bootstrap';
 import * as config from './openstack-compute-config';
 import { PORTS, type OpenStackLayout } from './openstack-config';
-import { answers, PYTHON, startService, waitFor } from './openstack-services';
+import { answers, PYTHON, startService, untilNothingMissing, waitFor } from './openstack-services';
 import type { LabHost } from './plan';
 
 /** What Nova on the lab runs, by Debian package (`netvet setup --openstack` installs them). */
@@ -85,14 +84,6 @@ async function resourceProviders(l: OpenStackLayout, token: string): Promise<str
   return (json.resource_providers as Array<{ name: string }>).map((p) => p.name);
 }
 
-async function until(what: string, l: OpenStackLayout, missing: () => Promise<string[]>, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (let left = await missing(); left.length; left = await missing()) {
-    if (Date.now() > deadline) throw new NetvetError(`${what} after ${timeoutMs / 1000} s: no ${left.join(', ')}`, `see the nova*.log files in ${l.dir} and the compute hosts' folders`);
-    await sleep(250);
-  }
-}
-
 /** The image servers boot from, uploaded to Glance (v2: create, then the bytes). */
 async function uploadImage(l: OpenStackLayout, token: string): Promise<void> {
   const { json } = await call('POST', `${config.glanceUrl(l)}/v2/images`, token, { name: LAB_IMAGE, disk_format: 'raw', container_format: 'bare', visibility: 'public' });
@@ -141,14 +132,15 @@ export async function startNova(l: OpenStackLayout, host: LabHost, computes: Lab
     call('POST', `${config.novaUrl(l)}/flavors`, token, { flavor: { name: LAB_FLAVOR, ram: 64, vcpus: 1, disk: 1 } }),
   ]);
   const wanted = ['api1:nova-conductor', 'api1:nova-scheduler', ...computes.map((c) => `${c.name}:nova-compute`)];
-  await until('Nova services are not all up', l, async () => {
+  const novaLogs = `see the nova*.log files in ${l.dir} and the compute hosts' folders`;
+  await untilNothingMissing('Nova services are not all up', async () => {
     const up = new Set((await novaServices(l, token)).filter((s) => s.state === 'up').map((s) => `${s.host}:${s.binary}`));
     return wanted.filter((w) => !up.has(w));
-  });
+  }, novaLogs, 120_000);
   await run(['nova-manage', '--config-file', config.novaConf(l), 'cell_v2', 'discover_hosts'], { netns: host.netns, timeoutMs: 120_000 });
-  await until('placement has no resource provider for every compute host', l, async () => {
+  await untilNothingMissing('placement has no resource provider for every compute host', async () => {
     const providers = new Set(await resourceProviders(l, token));
     return computes.map((c) => c.name).filter((c) => !providers.has(c));
-  });
+  }, novaLogs, 120_000);
   step(`Nova: ${computes.map((c) => c.name).join(', ')} computing (fake driver), image ${LAB_IMAGE}, flavor ${LAB_FLAVOR}`);
 }

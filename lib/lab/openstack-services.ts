@@ -42,3 +42,12 @@ export async function waitFor(what: string, pid: number, log: string, ready: () 
 
 /** True when `url` answers with `status` (an API's root or a 401 for an unauthenticated call). */
 export const answers = (url: string, status: number) => async () => (await fetch(url, { signal: AbortSignal.timeout(2000) })).status === status;
+
+/** Polls `missing` until it names nothing; fails after `timeoutMs` naming what is still missing, and where to look. */
+export async function untilNothingMissing(what: string, missing: () => Promise<string[]>, fix: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let left = await missing(); left.length; left = await missing()) {
+    if (Date.now() > deadline) throw new NetvetError(`${what} after ${timeoutMs / 1000} s: no ${left.join(', ')}`, fix);
+    await sleep(250);
+  }
+}

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Target } from '../target/schema';
 import { NetvetError } from '../util/errors';
 import { run } from '../util/exec';
@@ -14,7 +13,7 @@ import { adminToken, createExternalNetwork, liveAgents, registerService } from '
 import { LAB_FLAVOR, LAB_IMAGE, NOVA_DATABASES, NOVA_REQUIREMENTS, prepareNova, startNova } from './openstack-compute';
 import * as config from './openstack-config';
 import type { OpenStackLayout } from './openstack-config';
-import { answers, PYTHON, startService, waitFor } from './openstack-services';
+import { answers, PYTHON, startService, untilNothingMissing, waitFor } from './openstack-services';
 import type { LabHost, LabPlan } from './plan';
 
 /** What the OpenStack profile runs, by Debian package; `netvet setup --openstack` installs them. */
@@ -161,7 +160,6 @@ async function prepareOvn(plan: LabPlan): Promise<void> {
  */
 async function waitForNeutronOnOvn(plan: LabPlan, l: OpenStackLayout, token: string, timeoutMs = 60_000): Promise<void> {
   const nb = `--db=${connectionString(plan, DATABASES.northbound)}`;
-  const deadline = Date.now() + timeoutMs;
   const missing = async () => {
     const agents = await liveAgents(l, token);
     const wrong = plan.chassis.filter((c) => {
@@ -171,10 +169,7 @@ async function waitForNeutronOnOvn(plan: LabPlan, l: OpenStackLayout, token: str
     const dropGroup = (await run(['ovn-nbctl', nb, '--timeout=10', '--bare', '--columns=_uuid', 'find', 'Port_Group', 'name=neutron_pg_drop'], { timeoutMs: 15_000 })).stdout.trim();
     return [...wrong.map((c) => `agent ${c.name}`), ...(dropGroup ? [] : ['port group neutron_pg_drop'])];
   };
-  for (let left = await missing(); left.length; left = await missing()) {
-    if (Date.now() > deadline) throw new NetvetError(`Neutron is not ready on OVN after ${timeoutMs / 1000} s: no ${left.join(', ')}`, `see ${join(l.dir, 'neutron-server.log')}`);
-    await sleep(250);
-  }
+  await untilNothingMissing('Neutron is not ready on OVN', missing, `see ${join(l.dir, 'neutron-server.log')}`, timeoutMs);
 }
 
 /**
