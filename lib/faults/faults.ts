@@ -1,5 +1,5 @@
 import type { TargetHosts } from '../target/hosts';
-import { chassisHosts, clusterHosts, CLUSTERS, northdStatuses, ovnOf, raftLeader, type ClusterName, type DaemonName } from '../target/ovn';
+import { chassisHosts, clusterHosts, CLUSTERS, northdStatuses, ovnOf, raftLeader, type ClusterName, type DaemonName } from '../sdn/ovn/control-plane';
 import { NetvetError } from '../util/errors';
 import { RemoteDaemon, type DaemonSnapshot } from './daemons';
 

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { dataPathProblems, dataPathState, type ChassisDataPath } from '../target/data-path';
+import { dataPathProblems, dataPathState, type ChassisDataPath } from '../sdn/ovn/data-path';
 import { TargetHosts } from '../target/hosts';
 import { loadTarget } from '../target/load';
 import { run } from '../util/exec';

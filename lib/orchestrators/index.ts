@@ -1,7 +1,7 @@
 import type { Target } from '../target/schema';
 import type { TargetHosts } from '../target/hosts';
 import { NetvetError } from '../util/errors';
-import { LabOrchestrator } from './lab/driver';
+import { LabOrchestrator } from './ovn-northbound/driver';
 import { neutronCapabilities } from './openstack/capabilities';
 import { OpenStackOrchestrator } from './openstack/driver';
 import type { Orchestrator } from './types';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { describeError } from '../util/errors';
 import { stillRunning } from '../util/process-identity';
 import { ChangeJournal } from './changes';
-import { ChassisEncapsulation } from './encapsulation';
+import { ChassisEncapsulation } from '../sdn/ovn/encapsulation';
 import { TargetHosts } from './hosts';
 import { loadTarget } from './load';
 

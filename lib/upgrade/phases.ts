@@ -4,11 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { LocalShell } from '../access';
 import type { Deployment } from '../orchestrators';
 import { applyTopologyFile, destroyTopologies, withKeptDeployment } from '../orchestrators/runs';
-import { pollFor } from '../faults/cluster';
-import { describeHealth, waitForHealth } from '../target/health';
+import { pollFor } from '../sdn/ovn/cluster';
+import { describeHealth, waitForHealth } from '../sdn/ovn/health';
 import { TargetHosts } from '../target/hosts';
 import { loadTarget } from '../target/load';
-import { settledGateway } from '../target/ovn';
+import { settledGateway } from '../sdn/ovn/control-plane';
 import type { Target } from '../target/schema';
 import { endpointResolver } from '../traffic/endpoints';
 import { TrafficMonitor, type MonitorKind, type MonitorReport } from '../traffic/monitor';
@@ -16,7 +16,7 @@ import { monitorBetween, monitorEnds, reattachMonitor } from '../traffic/monitor
 import { summarize, violations } from '../traffic/monitor-expect';
 import { probe, probeUntilOk, type ProbeKind } from '../traffic/probe';
 import { NetvetError } from '../util/errors';
-import { RollingRestart } from './rolling-restart';
+import { RollingRestart } from '../sdn/ovn/rolling-restart';
 import { defaultStateFile, readState, removeState, writeState, type UpgradeState } from './state';
 
 /**

@@ -1,9 +1,9 @@
 import type { Target } from '../../target/schema';
 import { NetvetError } from '../../util/errors';
-import { listNorthbound } from '../shared/northbound-rows';
-import { OvnExplainer, type OvnNames } from '../shared/ovn-explain';
-import type { TraceHit } from '../shared/ovn-trace';
-import type { NorthboundRows } from '../shared/trace-lookups';
+import { listNorthbound } from '../../sdn/ovn/northbound-rows';
+import { OvnExplainer, type OvnNames } from '../../sdn/ovn/explain';
+import type { TraceHit } from '../../sdn/ovn/trace';
+import type { NorthboundRows } from '../../sdn/ovn/trace-lookups';
 import type { Deployment, Evidence, ExplainedFlow } from '../types';
 import type { Network, Neutron, Port, Router, SecurityGroup, SecurityGroupRule } from './neutron';
 

@@ -1,6 +1,6 @@
 import type { Target } from '../../target/schema';
 import { NetvetError } from '../../util/errors';
-import { ovnSegment } from '../shared/ovn-segment';
+import { ovnSegment } from '../../sdn/ovn/segment';
 import type { NetworkSegment } from '../types';
 import type { Network, Neutron } from './neutron';
 

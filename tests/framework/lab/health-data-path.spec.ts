@@ -1,6 +1,6 @@
 import { expect } from '@playwright/test';
 import { Faults } from '../../../lib/faults/faults';
-import { checkTargetHealth, describeHealth, waitForHealth } from '../../../lib/target/health';
+import { checkTargetHealth, describeHealth, waitForHealth } from '../../../lib/sdn/ovn/health';
 import { TargetHosts } from '../../../lib/target/hosts';
 import { netvet } from '../support/cli';
 import { test } from '../support/lab';

@@ -1,8 +1,8 @@
 import { expect } from '@playwright/test';
-import { pollFor } from '../../../lib/faults/cluster';
+import { pollFor } from '../../../lib/sdn/ovn/cluster';
 import { Faults } from '../../../lib/faults/faults';
 import { TargetHosts } from '../../../lib/target/hosts';
-import { northdStatuses } from '../../../lib/target/ovn';
+import { northdStatuses } from '../../../lib/sdn/ovn/control-plane';
 import { runScenarios, test, vsctlOn, whenAppears, type FrameworkLab } from '../support/lab';
 import { expectNoRows, named, rows } from '../support/northbound';
 

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { dataPathProblems, type ChassisDataPath } from '../../../lib/target/data-path';
+import { dataPathProblems, type ChassisDataPath } from '../../../lib/sdn/ovn/data-path';
 
 /**
  * Who is to blame when tunnel endpoints do not answer: a chassis no probe reaches or leaves is cut

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
-import { Names } from '../../../lib/orchestrators/lab/names';
-import { policyCommands } from '../../../lib/orchestrators/lab/policies';
-import { serviceChainCommands } from '../../../lib/orchestrators/lab/service-chains';
+import { Names } from '../../../lib/orchestrators/ovn-northbound/names';
+import { policyCommands } from '../../../lib/orchestrators/ovn-northbound/policies';
+import { serviceChainCommands } from '../../../lib/orchestrators/ovn-northbound/service-chains';
 import { NetvetError } from '../../../lib/util/errors';
 import { loadLines } from './topology-support';
 

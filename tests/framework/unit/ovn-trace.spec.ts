@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { parseTrace } from '../../../lib/orchestrators/shared/ovn-trace';
-import { describeTrace } from '../../../lib/orchestrators/shared/trace-words';
+import { parseTrace } from '../../../lib/sdn/ovn/trace';
+import { describeTrace } from '../../../lib/sdn/ovn/trace-words';
 
 /**
  * The ovn-trace parser and its words, on real traces captured from the lab (OVN 23.03) with

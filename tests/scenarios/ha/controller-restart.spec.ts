@@ -1,4 +1,4 @@
-import { waitForChassisSync } from '../../../lib/target/ovn';
+import { waitForChassisSync } from '../../../lib/sdn/ovn/control-plane';
 import { noLoss } from '../../../lib/traffic/monitor-expect';
 import { expect, test } from '../../../fixtures';
 

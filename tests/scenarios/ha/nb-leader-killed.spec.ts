@@ -1,4 +1,4 @@
-import { onMemberOnly, waitForNewLeader } from '../../../lib/faults/cluster';
+import { onMemberOnly, waitForNewLeader } from '../../../lib/sdn/ovn/cluster';
 import { expect, test } from '../../../fixtures';
 import { expectRejoinedWithWrites, expectWritesWentOn } from '../../../fixtures/config-writes';
 

@@ -1,5 +1,5 @@
-import { onMemberOnly, waitForNewLeader } from '../../../lib/faults/cluster';
-import { raftLeader } from '../../../lib/target/ovn';
+import { onMemberOnly, waitForNewLeader } from '../../../lib/sdn/ovn/cluster';
+import { raftLeader } from '../../../lib/sdn/ovn/control-plane';
 import { expect, test } from '../../../fixtures';
 import { expectRejoinedWithWrites, expectWritesWentOn } from '../../../fixtures/config-writes';
 

@@ -1,5 +1,5 @@
-import { pollFor, waitForActiveNorthd } from '../../../lib/faults/cluster';
-import { northdStatus, northdStatuses } from '../../../lib/target/ovn';
+import { pollFor, waitForActiveNorthd } from '../../../lib/sdn/ovn/cluster';
+import { northdStatus, northdStatuses } from '../../../lib/sdn/ovn/control-plane';
 import { expect, test } from '../../../fixtures';
 
 /**

@@ -1,5 +1,5 @@
-import { waitForActiveNorthd } from '../../../lib/faults/cluster';
-import { northdStatus } from '../../../lib/target/ovn';
+import { waitForActiveNorthd } from '../../../lib/sdn/ovn/cluster';
+import { northdStatus } from '../../../lib/sdn/ovn/control-plane';
 import { expect, test } from '../../../fixtures';
 
 /**

@@ -1,4 +1,4 @@
-import { waitForNewLeader, waitForRejoin } from '../../../lib/faults/cluster';
+import { waitForNewLeader, waitForRejoin } from '../../../lib/sdn/ovn/cluster';
 import { noLoss } from '../../../lib/traffic/monitor-expect';
 import { expect, test } from '../../../fixtures';
 import { gatewaySettles } from '../../../fixtures/gateway';

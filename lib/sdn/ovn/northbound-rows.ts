@@ -1,4 +1,4 @@
-import { ovsdbRows } from '../../target/ovsdb-json';
+import { ovsdbRows } from './ovsdb-json';
 import { run } from '../../util/exec';
 
 /** Rows of a northbound table as objects of the asked columns (bare values; sets and maps as text). */

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { TargetHosts } from '../target/hosts';
-import { CLUSTERS, clusterStatus, northdStatuses, rundirExpression, type ClusterName, type MemberStatus } from '../target/ovn';
+import type { TargetHosts } from '../../target/hosts';
+import { CLUSTERS, clusterStatus, northdStatuses, rundirExpression, type ClusterName, type MemberStatus } from './control-plane';
 
 /** Polls `probe` every 50 ms until it returns something, or `withinMs` passes (then undefined). */
 export async function pollFor<T>(probe: () => Promise<T | undefined>, withinMs: number): Promise<T | undefined> {

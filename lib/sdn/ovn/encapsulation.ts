@@ -1,10 +1,10 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Shell } from '../access';
-import { NetvetError } from '../util/errors';
-import { identify } from '../util/process-identity';
-import { ChangeJournal, type EncapsulationChange } from './changes';
-import type { TargetHosts } from './hosts';
-import type { Encapsulation, Target } from './schema';
+import type { Shell } from '../../access';
+import { NetvetError } from '../../util/errors';
+import { identify } from '../../util/process-identity';
+import { ChangeJournal, type EncapsulationChange } from '../../target/changes';
+import type { TargetHosts } from '../../target/hosts';
+import type { Encapsulation, Target } from '../../target/schema';
 import { Southbound } from './southbound';
 
 /** One chassis: its target host, its name in the southbound DB, and its `ovn-encap-type` (null when unset). */

@@ -1,5 +1,5 @@
 import { run } from '../../util/exec';
-import type { TraceHit } from './ovn-trace';
+import type { TraceHit } from './trace';
 import { ACL_STAGE, hintedStage, type Hints } from './trace-words';
 
 /** What the lookups read of the northbound DB: rows of a table as the asked columns, as text (the explainer reads each table once per explanation). */

@@ -1,5 +1,5 @@
 import { NetvetError } from '../../util/errors';
-import { ovnSegment } from '../shared/ovn-segment';
+import { ovnSegment } from '../../sdn/ovn/segment';
 import type { Deployment, NetworkSegment } from '../types';
 import { Names } from './names';
 

@@ -1,10 +1,10 @@
-import type { Shell } from '../access';
-import { RemoteDaemon } from '../faults/daemons';
-import { waitForRejoin } from '../faults/cluster';
-import type { TargetHosts } from '../target/hosts';
-import { describeHealth, waitForHealth } from '../target/health';
-import { chassisHosts, clusterHosts, clusterStatus, CLUSTERS, northdStatuses, ovnOf, rundirExpression, waitForChassisSync, type ClusterName } from '../target/ovn';
-import { NetvetError } from '../util/errors';
+import type { Shell } from '../../access';
+import { RemoteDaemon } from '../../faults/daemons';
+import { waitForRejoin } from './cluster';
+import type { TargetHosts } from '../../target/hosts';
+import { describeHealth, waitForHealth } from './health';
+import { chassisHosts, clusterHosts, clusterStatus, CLUSTERS, northdStatuses, ovnOf, rundirExpression, waitForChassisSync, type ClusterName } from './control-plane';
+import { NetvetError } from '../../util/errors';
 
 /** The schemas the installed OVS and OVN packages ship, where they install them. */
 const INSTALLED_SCHEMA = {

@@ -1,6 +1,6 @@
-import type { Shell } from '../access';
-import type { TargetHosts } from './hosts';
-import { chassisHosts } from './ovn';
+import type { Shell } from '../../access';
+import type { TargetHosts } from '../../target/hosts';
+import { chassisHosts } from './control-plane';
 
 /**
  * The data network as the chassis themselves see it: the state of each chassis' uplinks (`ip -j

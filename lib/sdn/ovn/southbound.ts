@@ -1,5 +1,5 @@
-import { NetvetError } from '../util/errors';
-import { CommandError, run } from '../util/exec';
+import { NetvetError } from '../../util/errors';
+import { CommandError, run } from '../../util/exec';
 import { ovsdbRows, type Row } from './ovsdb-json';
 
 /**

@@ -4,8 +4,8 @@ import type { Target } from '../../target/schema';
 import type { Workload } from '../../topology';
 import { NetvetError } from '../../util/errors';
 import { run } from '../../util/exec';
-import type { Deployment, Evidence, ExplainedFlow } from '../types';
-import { parseTrace, type TraceOutcome } from './ovn-trace';
+import type { Deployment, Evidence, ExplainedFlow } from '../../orchestrators/types';
+import { parseTrace, type TraceOutcome } from './trace';
 import { hintsFor, learnedMac, relevantFlows, type AclWords, type NorthboundRows } from './trace-lookups';
 import { describeTrace, type TraceLabels } from './trace-words';
 

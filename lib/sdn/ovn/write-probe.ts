@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Target } from '../target/schema';
-import { ovnOf } from '../target/ovn';
-import { NetvetError } from '../util/errors';
-import { run } from '../util/exec';
-import type { Outage } from '../traffic/monitor';
+import type { Target } from '../../target/schema';
+import { ovnOf } from './control-plane';
+import { NetvetError } from '../../util/errors';
+import { run } from '../../util/exec';
+import type { Outage } from '../../traffic/monitor';
 
 export interface WriteReport {
   attempts: number;

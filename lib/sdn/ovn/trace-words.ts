@@ -1,4 +1,4 @@
-import type { ParsedTrace, TraceHit, TraceOutcome } from './ovn-trace';
+import type { ParsedTrace, TraceHit, TraceOutcome } from './trace';
 
 /** Stages whose logical flows come from northbound rows a user wrote (ACLs, NAT rules, routes, policies). */
 export const ACL_STAGE = /^ls_(in|out)_acl(_after_lb|_eval)?$/;

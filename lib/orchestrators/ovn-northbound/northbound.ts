@@ -1,6 +1,6 @@
 import { NetvetError } from '../../util/errors';
 import { CommandError, run } from '../../util/exec';
-import { listNorthbound } from '../shared/northbound-rows';
+import { listNorthbound } from '../../sdn/ovn/northbound-rows';
 
 /** The OVN northbound database through `ovn-nbctl`, several commands per process (one transaction). */
 export class Northbound {

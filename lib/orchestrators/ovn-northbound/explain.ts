@@ -1,10 +1,10 @@
 import type { Target } from '../../target/schema';
-import { OvnExplainer } from '../shared/ovn-explain';
+import { OvnExplainer } from '../../sdn/ovn/explain';
 import type { Deployment, Evidence, ExplainedFlow } from '../types';
 import { Names } from './names';
 import type { Northbound } from './northbound';
 
-/** ovn-trace explanations (lib/orchestrators/shared/ovn-explain.ts) of what the lab driver named from the deployment prefix. */
+/** ovn-trace explanations (lib/sdn/ovn/explain.ts) of what the ovn-northbound driver named from the deployment prefix. */
 export class Explainer {
   constructor(
     private readonly target: Target,

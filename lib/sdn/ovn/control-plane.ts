@@ -1,7 +1,7 @@
-import { NetvetError } from '../util/errors';
-import { run } from '../util/exec';
-import type { TargetHosts } from './hosts';
-import type { Target } from './schema';
+import { NetvetError } from '../../util/errors';
+import { run } from '../../util/exec';
+import type { TargetHosts } from '../../target/hosts';
+import type { Target } from '../../target/schema';
 
 /**
  * The OVS/OVN daemons by the name of their pid file, and which run directory holds it: as ovn-ctl

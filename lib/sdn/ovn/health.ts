@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { dataPathProblems, dataPathState, type ChassisDataPath } from './data-path';
-import type { TargetHosts } from './hosts';
-import { chassisHosts, chassisName, CLUSTERS, clusterStatus, northdStatuses, ovnOf, southboundRows, type ClusterName, type MemberStatus } from './ovn';
+import type { TargetHosts } from '../../target/hosts';
+import { chassisHosts, chassisName, CLUSTERS, clusterStatus, northdStatuses, ovnOf, southboundRows, type ClusterName, type MemberStatus } from './control-plane';
 
 /**
  * Is the target whole? Read from the same places an operator looks, on any target: each Raft
