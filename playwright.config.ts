@@ -7,7 +7,8 @@ process.env.NETVET_RUN ??= randomBytes(2).toString('hex');
 
 /**
  * Projects: `framework` holds netvet's own tests (units, the lab, scenarios broken on purpose);
- * `lab` runs the SDN scenarios against the target in NETVET_TARGET (the running lab by default).
+ * `scenarios` runs the SDN scenarios through the target's own orchestrator, against the target in
+ * NETVET_TARGET (the running lab by default); `serial` the disruptive ones, alone.
  * Tiers and features are tags: `--grep "@sanity(\s|$)"`.
  */
 // Asked for on the command line of the main process; its workers, whose command line differs,
@@ -30,10 +31,10 @@ export default defineConfig<object, TargetOptions>({
   ],
   projects: [
     { name: 'framework', testDir: 'tests/framework', timeout: 300_000 },
-    { name: 'lab', testDir: 'tests/scenarios', grepInvert: /@serial(\s|$)/ },
+    { name: 'scenarios', testDir: 'tests/scenarios', grepInvert: /@serial(\s|$)/ },
     // Scenarios that change the whole target (its encapsulation, say): one at a time, after the
-    // `lab` project is done with the same target (`--project=serial --no-deps` runs them alone).
-    { name: 'serial', testDir: 'tests/scenarios', grep: /@serial(\s|$)/, workers: 1, dependencies: ['lab'] },
+    // `scenarios` project is done with the same target (`--project=serial --no-deps` runs them alone).
+    { name: 'serial', testDir: 'tests/scenarios', grep: /@serial(\s|$)/, workers: 1, dependencies: ['scenarios'] },
     // The same scenarios built through OpenStack (Keystone, Neutron) on the OpenStack lab (`lab up --name ostack --profile topologies/labs/openstack.yaml`);
     // only when asked for by name, so `playwright test --grep @regression` needs no OpenStack lab.
     ...(openstackAsked

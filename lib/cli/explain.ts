@@ -21,8 +21,8 @@ export function registerExplain(program: Command): void {
       const timeoutS = Number(opts.timeout);
       if (!(timeoutS > 0)) throw new NetvetError(`--timeout ${opts.timeout} is not a number of seconds`, 'e.g. --timeout 5');
       const selector = opts.prefix ? { prefix: opts.prefix } : { file: words[0] };
-      const text = await withKeptDeployment(selector, opts.target, async ({ deployment, driver, hosts }) =>
-        formatExplainedProbe(`${deployment.prefix} ${from} -> ${to} ${flow}`, await probeAndExplain(driver, hosts, deployment, from, to, flow, timeoutS)),
+      const text = await withKeptDeployment(selector, opts.target, async ({ deployment, open }) =>
+        formatExplainedProbe(`${deployment.prefix} ${from} -> ${to} ${flow}`, await probeAndExplain(open, open.hosts, deployment, from, to, flow, timeoutS)),
       );
       console.log(text);
     });

@@ -63,7 +63,7 @@ export function describeOpenStack(plan: LabPlan): { section: Target['openstack']
       ...(plan.profile.openstack.nova ? { servers: 'nova' as const, flavor: LAB_FLAVOR, image: LAB_IMAGE } : { servers: 'port-binding' as const }),
       ...(dashboard ? { dashboardUrl: `http://${host.management}:${config.PORTS.dashboard}` } : {}),
     },
-    capabilities: ['orchestrator:openstack', ...(dashboard ? ['gui:horizon'] : [])],
+    capabilities: dashboard ? ['gui:horizon'] : [],
   };
 }
 

@@ -17,7 +17,8 @@ export function describeLab(plan: LabPlan, hostKeys: Map<string, string>): Targe
   return {
     version: 1,
     name: `lab-${plan.name}`,
-    orchestrator: 'lab',
+    sdn: 'ovn',
+    orchestrator: 'ovn-northbound',
     access: { ssh: { user: 'root', port: 22, privateKey: clientKeyPath(plan) } },
     hosts: [
       ...plan.controls.map((h) => ({ name: h.name, roles: h.roles, management: h.management, hostKey: hostKeys.get(h.name) })),
@@ -51,14 +52,8 @@ export function describeLab(plan: LabPlan, hostKeys: Map<string, string>): Targe
     workloads: { mtu: profile.mtu.workload, namespacePrefix: `nv-${plan.name}-w-` },
     ...(openstack.section ? { openstack: openstack.section } : {}),
     capabilities: [
-      'orchestrator:lab',
       'ssh:hosts',
-      'encap:geneve',
-      'encap:vxlan',
-      'encap:switchable',
-      'ovn:trace',
       'dhcp',
-      'mirror',
       ...(profile.controlPlane.members >= 3 ? ['ha:nb-cluster', 'ha:sb-cluster'] : []),
       ...(Math.min(profile.controlPlane.northd, profile.controlPlane.members) >= 2 ? ['ha:northd'] : []),
       ...(gateways >= 1 ? ['gateway', 'snat', 'fip', 'nat:port-forwarding'] : []),

@@ -1,86 +1,66 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { TargetHosts } from '../target/hosts';
-import { loadTarget } from '../target/load';
+import type { TargetHosts } from '../target/hosts';
 import type { Topology } from '../topology';
-import { loadTopology } from '../topology';
 import { describeError, NetvetError } from '../util/errors';
-import { orchestratorFor, orchestratorNames } from './index';
 import { RunJournal, runStillGoing, type RunHeader } from './journal';
+import { build, tearDown, withTarget, type OpenTarget } from './lifecycle';
+import { replayOperations } from './operations';
+import { ORCHESTRATOR_NAMES } from './registry';
 import type { Deployment, Orchestrator } from './types';
-
-/** Opens a target's driver (or the one a run used) for the length of `body`, and closes its SSH connections after. */
-async function withDriver<T>(targetFile: string, body: (driver: ReturnType<typeof orchestratorFor>) => Promise<T>, driverName?: string): Promise<T> {
-  const hosts = new TargetHosts(await loadTarget(targetFile));
-  try {
-    return await body(orchestratorFor(hosts.target, hosts, driverName));
-  } finally {
-    await hosts.close();
-  }
-}
 
 /**
  * `topology apply`: builds a topology by hand and keeps it (a QA engineer debugging), through the
- * target's own driver or `orchestrator` (the OpenStack lab is also an OVN lab); the journal records
- * which, so `explain` and `destroy` use the same one.
+ * target's own driver or `orchestrator` (the OpenStack lab is also an OVN deployment); the journal
+ * records which, and the plan, so `explain` and `destroy` use the same ones.
  */
 export async function applyTopologyFile(file: string, targetFile: string, orchestrator?: string): Promise<{ deployment: Deployment; topology: Topology }> {
-  if (orchestrator !== undefined && !orchestratorNames().includes(orchestrator)) {
-    throw new NetvetError(`netvet has no orchestrator '${orchestrator}'`, `use --orchestrator with one of: ${orchestratorNames().join(', ')}`);
+  if (orchestrator !== undefined && !ORCHESTRATOR_NAMES.includes(orchestrator)) {
+    throw new NetvetError(`netvet has no orchestrator '${orchestrator}'`, `use --orchestrator with one of: ${ORCHESTRATOR_NAMES.join(', ')}`);
   }
   const prefix = `nvm${randomBytes(2).toString('hex')}-`;
-  const topology = await loadTopology(file, { macSeed: prefix });
-  return withDriver(targetFile, async (driver) => {
-    const journal = RunJournal.create(prefix, { targetFile, orchestrator: driver.name, topology: resolve(file) });
-    let deployment: Deployment;
-    try {
-      deployment = await driver.apply(topology, journal);
-    } catch (error) {
-      // Nothing half-built stays behind a failed apply; if removing fails too, the journal stays for `netvet cleanup`.
-      const removed = await driver
-        .undo(journal)
-        .then(() => driver.sweep(prefix))
-        .then(() => true, () => false);
-      if (removed) journal.remove();
-      throw error;
-    }
+  return withTarget(targetFile, async (open) => {
+    const { deployment, journal } = await build(open, file, prefix);
     // Kept only once built: an apply killed halfway is an ordinary dead run for `netvet cleanup`.
     journal.keep();
-    return { deployment, topology };
+    return { deployment, topology: deployment.topology };
   }, orchestrator);
 }
 
-/** Undoes a journal, sweeps its prefix, and forgets it; returns what the sweep still had to remove. */
+/** Undoes a journal through the driver its run used, sweeps its prefix, and forgets it. */
 async function destroyJournal(journal: RunJournal, header: RunHeader): Promise<string[]> {
-  return withDriver(header.targetFile, async (driver) => {
-    await driver.undo(journal);
-    const leftovers = await driver.sweep(journal.prefix);
-    journal.remove();
-    return leftovers;
-  }, header.orchestrator);
+  return withTarget(header.targetFile, ({ orchestrator }) => tearDown(orchestrator, journal), header.orchestrator);
 }
 
-/** Recorded deployments of a topology file or a prefix; none is an error. */
-function recordedDeployments(selector: { file?: string; prefix?: string }): Array<{ journal: RunJournal; header: RunHeader | undefined }> {
-  const chosen = RunJournal.all().filter(({ journal, header }) =>
-    header && (selector.prefix ? journal.prefix.startsWith(selector.prefix) : resolve(header.topology) === resolve(selector.file ?? '')),
+/** Who may act on a recorded deployment: a kept one, or one whose run is gone; never a run still going. */
+function actionable(journal: RunJournal, header: RunHeader): boolean {
+  return journal.isKept() || !runStillGoing(header);
+}
+
+/** Recorded deployments of a topology file or a prefix that may be acted on; none is an error naming why. */
+function recordedDeployments(selector: { file?: string; prefix?: string }): Array<{ journal: RunJournal; header: RunHeader }> {
+  const matching = RunJournal.all().flatMap(({ journal, header }) =>
+    header && (selector.prefix ? journal.prefix.startsWith(selector.prefix) : header.topologyFile === resolve(selector.file ?? '')) ? [{ journal, header }] : [],
   );
+  const chosen = matching.filter(({ journal, header }) => actionable(journal, header));
   if (!chosen.length) {
+    const going = matching.map(({ journal, header }) => `${journal.prefix} (run ${header.pid})`);
     throw new NetvetError(
-      `no deployment of ${selector.prefix ? `prefix ${selector.prefix}` : selector.file} is recorded on this machine`,
-      "list what is recorded with 'netvet cleanup --dry-run'",
+      going.length
+        ? `the deployments of ${selector.prefix ? `prefix ${selector.prefix}` : selector.file} belong to runs still going: ${going.join(', ')}`
+        : `no deployment of ${selector.prefix ? `prefix ${selector.prefix}` : selector.file} is recorded on this machine`,
+      going.length ? 'wait for those runs to end (they tear down their own deployments), or keep one with NETVET_KEEP=1' : "list what is recorded with 'netvet cleanup --dry-run'",
     );
   }
   return chosen;
 }
 
-/** `topology destroy FILE` or `--prefix P`: removes kept deployments. */
+/** `topology destroy FILE` or `--prefix P`: removes kept deployments and those of runs that are gone. */
 export async function destroyTopologies(selector: { file?: string; prefix?: string }): Promise<string[]> {
-  const chosen = recordedDeployments(selector);
   const removed: string[] = [];
-  for (const { journal, header } of chosen) {
-    await destroyJournal(journal, header!);
+  for (const { journal, header } of recordedDeployments(selector)) {
+    await destroyJournal(journal, header);
     removed.push(journal.prefix);
   }
   return removed;
@@ -88,28 +68,25 @@ export async function destroyTopologies(selector: { file?: string; prefix?: stri
 
 /**
  * A kept deployment (`topology apply`, NETVET_KEEP=1) rebuilt from its journal (`netvet explain`):
- * the topology planned again with the same prefix gives the same addresses and MACs, the driver
- * finds the rest on the target. `targetFile` overrides the one the journal names.
+ * the plan it was built from, the run-time changes since, and what the driver finds on the target.
+ * `targetFile` overrides the one the journal names.
  */
 export async function withKeptDeployment<T>(
   selector: { file?: string; prefix?: string },
   targetFile: string | undefined,
-  body: (kept: { deployment: Deployment; driver: Orchestrator; hosts: TargetHosts }) => Promise<T>,
+  body: (kept: { deployment: Deployment; driver: Orchestrator; hosts: TargetHosts; open: OpenTarget }) => Promise<T>,
 ): Promise<T> {
   const chosen = recordedDeployments(selector);
   if (chosen.length > 1) {
     throw new NetvetError(`${chosen.length} deployments match: ${chosen.map((c) => c.journal.prefix).join(', ')}`, 'pick one with --prefix');
   }
   const { journal, header } = chosen[0];
-  const topology = await loadTopology(header!.topology, { macSeed: journal.prefix });
-  const hosts = new TargetHosts(await loadTarget(targetFile ?? header!.targetFile));
-  try {
-    const driver = orchestratorFor(hosts.target, hosts, header!.orchestrator);
-    if (!driver.reattach) throw new NetvetError(`the ${driver.name} orchestrator cannot reattach to a kept deployment`, 'rebuild it inside a test instead');
-    return await body({ deployment: await driver.reattach(topology, journal), driver, hosts });
-  } finally {
-    await hosts.close();
-  }
+  return withTarget(targetFile ?? header.targetFile, async (open) => {
+    const found = await open.orchestrator.reattach(journal);
+    // What the target shows wins over the journal where the driver reads it back (floating IPs).
+    const deployment = { ...replayOperations(found, journal.operations()), floatingIps: found.floatingIps };
+    return body({ deployment, driver: open.orchestrator, hosts: open.hosts, open });
+  }, header.orchestrator);
 }
 
 export interface CleanupItem {
@@ -128,7 +105,9 @@ export async function cleanupRuns(options: { all?: boolean; dryRun?: boolean }):
   const items: CleanupItem[] = [];
   for (const { journal, header } of RunJournal.all()) {
     if (!header) {
-      journal.remove();
+      // Torn at its first line, or written by a netvet before journals kept the plan: nothing to undo it with.
+      if (!options.dryRun) journal.remove();
+      items.push({ prefix: journal.prefix, reason: 'journal without a readable header', leftovers: [] });
       continue;
     }
     // PID and start time: a PID the kernel reused for another process does not keep a dead run's deployment.

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { ORCHESTRATOR_NAMES } from '../orchestrators/registry';
+import { SDN_NAMES } from '../sdn/registry';
 
 /**
  * A target file describes a deployment the way any deployment is described: hosts with roles, how
@@ -48,7 +50,8 @@ export const targetSchema = z
     $schema: z.string().optional(),
     version: z.literal(1),
     name: z.string().min(1),
-    orchestrator: z.enum(['lab', 'openstack', 'kubernetes', 'vmware']),
+    sdn: z.enum(SDN_NAMES).default('ovn').describe('The SDN that carries the traffic (lib/sdn/<name>)'),
+    orchestrator: z.enum(ORCHESTRATOR_NAMES).describe("How topologies are built (lib/orchestrators/<name>): ovn-northbound writes OVN's northbound DB directly; openstack goes through Keystone, Neutron and Nova"),
     access: z.object({ ssh: sshAccess }).strict(),
     hosts: z.array(targetHost).min(1),
     ovn: z
@@ -79,7 +82,7 @@ export const targetSchema = z
     workloads: z
       .object({
         mtu: z.number().int().min(576).max(9000).default(1500),
-        /** Lab orchestrator: workload namespaces start with this, so the lab's own teardown finds them. */
+        /** Workload namespaces netvet makes start with this, so a lab's own teardown finds them. */
         namespacePrefix: z.string().regex(/^[a-z0-9-]*$/).default('nv-'),
       })
       .strict()

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { workloadUndo } from '../shared/workload';
 import type { Keystone } from './keystone';
 import type { FloatingIp, Neutron, Port, Router, SecurityGroup } from './neutron';
 import type { Nova } from './nova';
@@ -7,14 +9,16 @@ import type { Nova } from './nova';
  * not known before a create, so records name the resource (every name carries the deployment
  * prefix) and the project it is made in; undo finds it by name, deletes it, and takes a 404 for done.
  */
-export type Undo =
-  | { project: string }
-  | { user: string }
-  | { server: string; projectId: string }
-  | { neutron: 'network' | 'subnet' | 'router' | 'security_group' | 'port'; projectId: string; name: string }
-  | { floatingIp: string; projectId: string }
-  | { routerInterface: { projectId: string; router: string; subnet: string } }
-  | { workload: { host: string; netns: string; taps: string[]; dir: string } };
+export const undoSchema = z.union([
+  z.object({ project: z.string() }).strict(),
+  z.object({ user: z.string() }).strict(),
+  z.object({ server: z.string(), projectId: z.string() }).strict(),
+  z.object({ neutron: z.enum(['network', 'subnet', 'router', 'security_group', 'port']), projectId: z.string(), name: z.string() }).strict(),
+  z.object({ floatingIp: z.string(), projectId: z.string() }).strict(),
+  z.object({ routerInterface: z.object({ projectId: z.string(), router: z.string(), subnet: z.string() }).strict() }).strict(),
+  workloadUndo,
+]);
+export type Undo = z.infer<typeof undoSchema>;
 
 /** Undoes one Nova, Neutron or Keystone record with the admin's clients (no Nova: the cloud boots no servers); workloads are the driver's. */
 export async function undoRecord(undo: Exclude<Undo, { workload: unknown }>, neutron: Neutron, keystone: Keystone, nova?: Nova): Promise<void> {

@@ -3,15 +3,18 @@ import type { TargetHosts } from '../../target/hosts';
 import type { Topology, Workload } from '../../topology';
 import { NetvetError } from '../../util/errors';
 import { run } from '../../util/exec';
-import type { RunJournal } from '../journal';
+import { RunJournal } from '../journal';
 import { sweepWorkloads, unplugWorkload } from '../shared/workload';
+import type { HorizonFacet } from '../../gui/horizon/facet';
+import type { OvnNames } from '../../sdn/ovn/explain';
 import type { SecurityGroupRuleSpec } from '../../topology/runtime-rules';
 import { resolveRuntimeRule } from '../../topology/runtime-rules';
-import type { DeployedWorkload, Deployment, Evidence, ExplainedFlow, NetworkSegment, Orchestrator } from '../types';
+import { afterOperation, type Operation } from '../operations';
+import type { Bindings, DeployedFloatingIp, DeployedRouter, DeployedWorkload, Deployment, Facets, Orchestrator } from '../types';
 import type { Built } from './built';
-import { purgeProject, undoRecord, type Undo } from './cleanup';
+import { purgeProject, undoRecord, undoSchema, type Undo } from './cleanup';
 import { describeState } from './diagnose';
-import { explainThroughNeutron } from './explain';
+import { neutronOvnNames } from './explain';
 import { createFloatingIp } from './floating-ips';
 import { loadCredentials, type Credentials } from './credentials';
 import { Keystone } from './keystone';
@@ -19,7 +22,6 @@ import { Neutron, type Network, type SecurityGroup, type Subnet } from './neutro
 import { Nova } from './nova';
 import { reattach } from './reattach';
 import { createRouter } from './routers';
-import { neutronSegment } from './segments';
 import { createExactGroup, neutronRule, sameRule } from './security-groups';
 import { maskSecrets, Session } from './session';
 import { createServer } from './servers';
@@ -43,6 +45,24 @@ export class OpenStackOrchestrator implements Orchestrator {
   private readonly nova?: Nova;
   private readonly built = new Map<string, Built>();
   private externalNetworkId?: Promise<string>;
+  readonly facets: Facets & { horizon: HorizonFacet } = {
+    floatingIps: {
+      associate: (deployment, floatingIp, workload, port = 0) => this.associateFloatingIp(deployment, floatingIp, workload, port),
+      disassociate: (deployment, floatingIp) => this.disassociateFloatingIp(deployment, floatingIp),
+    },
+    securityGroups: {
+      addRule: (deployment, group, rule) => this.change(deployment, { op: 'add-security-group-rule', group, rule }, () => this.addSecurityGroupRule(deployment, group, rule)),
+      removeRule: (deployment, group, rule) => this.change(deployment, { op: 'remove-security-group-rule', group, rule }, () => this.removeSecurityGroupRule(deployment, group, rule)),
+    },
+    horizon: {
+      login: (deployment, tenant) => this.tenantOf(deployment, tenant).login,
+      neutron: (deployment, tenant) => this.tenantOf(deployment, tenant).neutron,
+      serverOn: (deployment, name, networkId, options) => this.serverOn(deployment, name, networkId, options),
+    },
+  };
+  readonly bindings: Bindings = {
+    ovn: (deployment): Promise<OvnNames> => neutronOvnNames(this.target, this.neutron, deployment),
+  };
 
   constructor(
     private readonly target: Target,
@@ -76,22 +96,12 @@ export class OpenStackOrchestrator implements Orchestrator {
     return this.externalNetworkId;
   }
 
-  private refuseUnmodelled(topology: Topology): void {
-    const unmodelled = [
-      ['policies', topology.policies?.length],
-      ['service chains', topology.serviceChains?.length],
-      ['mirrors', topology.mirrors?.length],
-    ].filter(([, count]) => count);
-    if (unmodelled.length) {
-      throw new NetvetError(`topology ${topology.name} has ${unmodelled.map(([what]) => what).join(', ')}, which Neutron does not model`, 'run it with --project lab, or ask for the capability so the scenario skips', { file: topology.file });
-    }
-  }
-
   async apply(topology: Topology, journal: RunJournal): Promise<Deployment> {
-    this.refuseUnmodelled(topology);
     const prefix = journal.prefix;
     const name = (n: string) => `${prefix}${n}`;
-    const deployment: Deployment = { topology, prefix, workloads: {}, routers: {}, floatingIps: {} };
+    const routers: Record<string, DeployedRouter> = {};
+    const workloads: Record<string, DeployedWorkload> = {};
+    const floatingIps: Record<string, DeployedFloatingIp> = {};
     const b: Built = { tenants: new Map(), networks: new Map(), subnets: new Map(), groups: new Map(), ports: new Map(), floatingIps: new Map(), journal };
     this.built.set(prefix, b);
 
@@ -136,13 +146,13 @@ export class OpenStackOrchestrator implements Orchestrator {
       }
     }
 
-    for (const router of topology.routers) deployment.routers[router.name] = { name: router.name, externalAddress: await createRouter(this.neutron, () => this.external(), b, topology, router, name, journal) };
+    for (const router of topology.routers) routers[router.name] = { name: router.name, externalAddress: await createRouter(this.neutron, () => this.external(), b, topology, router, name, journal) };
     const placement = this.place(topology.workloads).hosts;
-    await Promise.all(topology.workloads.map(async (w) => (deployment.workloads[w.name] = await this.createServer(b, w, placement.get(w.name)!, prefix))));
+    await Promise.all(topology.workloads.map(async (w) => (workloads[w.name] = await this.createServer(b, w, placement.get(w.name)!, prefix))));
     await this.neutron.waitForStatus('port', [...b.ports.values()], () => 'ACTIVE');
-    for (const fip of topology.floatingIps) deployment.floatingIps[fip.name] = await createFloatingIp(this.neutron, () => this.external(), b, deployment, fip, name, journal);
+    for (const fip of topology.floatingIps) floatingIps[fip.name] = await createFloatingIp(this.neutron, () => this.external(), b, topology, fip, name, journal);
     await this.settle();
-    return deployment;
+    return { topology, prefix, workloads, routers, floatingIps };
   }
 
   /** Pinned workloads go where they are pinned; the others round-robin over the compute hosts. */
@@ -182,11 +192,7 @@ export class OpenStackOrchestrator implements Orchestrator {
     return deployed;
   }
 
-  /**
-   * A server on a network the topology does not have (one a tenant made in the dashboard, say),
-   * owned by the tenant's project and removed with the deployment; reachable by `name` in probes.
-   */
-  async serverOn(deployment: Deployment, name: string, networkId: string, options: { tenant?: string; host?: string } = {}): Promise<DeployedWorkload> {
+  private async serverOn(deployment: Deployment, name: string, networkId: string, options: { tenant?: string; host?: string } = {}): Promise<Deployment> {
     const b = this.builtOf(deployment);
     const tenant = b.tenants.get(options.tenant ?? deployment.topology.tenants[0].name);
     if (!tenant) throw new NetvetError(`deployment ${deployment.prefix} has no tenant '${options.tenant}'`, `use one of: ${[...b.tenants.keys()].join(', ')}`);
@@ -203,22 +209,21 @@ export class OpenStackOrchestrator implements Orchestrator {
     }, b.journal, tenant.nova);
     await this.neutron.waitForStatus('port', server.ports.map((p) => p.id), () => 'ACTIVE');
     await this.settle();
-    deployment.workloads[name] = server;
-    return server;
+    return { ...deployment, workloads: { ...deployment.workloads, [name]: server } };
   }
 
-  /** Neutron as one of the deployment's tenants sees it (its own project only). */
-  tenantNeutron(deployment: Deployment, tenant = deployment.topology.tenants[0].name): Neutron {
+  private tenantOf(deployment: Deployment, tenant = deployment.topology.tenants[0].name): { neutron: Neutron; login: { username: string; password: string; project: string } } {
     const found = this.builtOf(deployment).tenants.get(tenant);
     if (!found) throw new NetvetError(`deployment ${deployment.prefix} has no tenant '${tenant}'`, `use one of: ${deployment.topology.tenants.map((t) => t.name).join(', ')}`);
-    return found.neutron;
+    return found;
   }
 
-  /** How a person logs in as one of the deployment's tenants (the dashboard): its user, password and project. */
-  tenantLogin(deployment: Deployment, tenant = deployment.topology.tenants[0].name): { username: string; password: string; project: string } {
-    const found = this.builtOf(deployment).tenants.get(tenant);
-    if (!found) throw new NetvetError(`deployment ${deployment.prefix} has no tenant '${tenant}'`, `use one of: ${deployment.topology.tenants.map((t) => t.name).join(', ')}`);
-    return found.login;
+  /** A run-time change: journaled, made, and the deployment as it is after it returned. */
+  private async change(deployment: Deployment, operation: Operation, make: () => Promise<void>): Promise<Deployment> {
+    const after = afterOperation(deployment, operation);
+    new RunJournal(deployment.prefix).recordOperation(operation);
+    await make();
+    return after;
   }
 
   /** Where the SDN under Neutron is OVN and reachable, waits until every chassis has applied what Neutron wrote. */
@@ -226,30 +231,31 @@ export class OpenStackOrchestrator implements Orchestrator {
     if (this.target.ovn) await run(['ovn-nbctl', `--db=${this.target.ovn.northbound}`, '--timeout=30', '--wait=hv', 'sync'], { timeoutMs: 35_000 });
   }
 
-  async associateFloatingIp(deployment: Deployment, floatingIp: string, workload: string, port = 0): Promise<void> {
+  private associateFloatingIp(deployment: Deployment, floatingIp: string, workload: string, port: number): Promise<Deployment> {
+    return this.change(deployment, { op: 'associate-floating-ip', floatingIp, workload, port }, async () => {
     const b = this.builtOf(deployment);
-    const fip = deployment.floatingIps[floatingIp];
     const t = b.tenants.get(deployment.topology.floatingIps.find((f) => f.name === floatingIp)!.tenant)!;
     const id = b.floatingIps.get(floatingIp)!;
     await t.neutron.update('floatingip', id, { port_id: b.ports.get(`${workload}:${port}`) });
     await this.neutron.waitForStatus('floatingip', [id], () => 'ACTIVE');
     await this.settle();
-    deployment.floatingIps[floatingIp] = { ...fip, workload, port };
+    });
   }
 
-  async disassociateFloatingIp(deployment: Deployment, floatingIp: string): Promise<void> {
-    const b = this.builtOf(deployment);
+  private async disassociateFloatingIp(deployment: Deployment, floatingIp: string): Promise<Deployment> {
     const fip = deployment.floatingIps[floatingIp];
-    if (fip.workload === null) return;
+    if (!fip || fip.workload === null) return afterOperation(deployment, { op: 'disassociate-floating-ip', floatingIp });
+    return this.change(deployment, { op: 'disassociate-floating-ip', floatingIp }, async () => {
+    const b = this.builtOf(deployment);
     const t = b.tenants.get(deployment.topology.floatingIps.find((f) => f.name === floatingIp)!.tenant)!;
     const id = b.floatingIps.get(floatingIp)!;
     await t.neutron.update('floatingip', id, { port_id: null });
     await this.neutron.waitForStatus('floatingip', [id], () => 'DOWN');
     await this.settle();
-    deployment.floatingIps[floatingIp] = { ...fip, workload: null, port: null };
+    });
   }
 
-  async addSecurityGroupRule(deployment: Deployment, groupName: string, spec: SecurityGroupRuleSpec): Promise<void> {
+  private async addSecurityGroupRule(deployment: Deployment, groupName: string, spec: SecurityGroupRuleSpec): Promise<void> {
     const b = this.builtOf(deployment);
     const { group, rule } = resolveRuntimeRule(deployment.topology, groupName, spec);
     const wanted = neutronRule(b.groups.get(group.name)!, rule, b.groups);
@@ -257,10 +263,9 @@ export class OpenStackOrchestrator implements Orchestrator {
     if (existing.some((r) => sameRule(r, wanted))) throw new NetvetError(`security group '${groupName}' already has the rule ${JSON.stringify(spec)}`, 'add a rule the group does not have');
     await b.tenants.get(group.tenant)!.neutron.create('security_group_rule', wanted);
     await this.settle();
-    group.rules.push(rule);
   }
 
-  async removeSecurityGroupRule(deployment: Deployment, groupName: string, spec: SecurityGroupRuleSpec): Promise<void> {
+  private async removeSecurityGroupRule(deployment: Deployment, groupName: string, spec: SecurityGroupRuleSpec): Promise<void> {
     const b = this.builtOf(deployment);
     const { group, rule } = resolveRuntimeRule(deployment.topology, groupName, spec);
     const wanted = neutronRule(b.groups.get(group.name)!, rule, b.groups);
@@ -269,21 +274,6 @@ export class OpenStackOrchestrator implements Orchestrator {
     if (!found) throw new NetvetError(`security group '${groupName}' has no rule ${JSON.stringify(spec)}`, `it has ${existing.length} rules; list them with 'openstack security group rule list ${b.groups.get(group.name)}'`);
     await b.tenants.get(group.tenant)!.neutron.delete('security_group_rule', found.id);
     await this.settle();
-    group.rules.splice(group.rules.findIndex((r) => sameRule(found, neutronRule(b.groups.get(group.name)!, r, b.groups))), 1);
-  }
-
-  async networkSegment(deployment: Deployment, network: string): Promise<NetworkSegment> {
-    const id = this.builtOf(deployment).networks.get(network);
-    if (!id) throw new NetvetError(`the deployment ${deployment.prefix} has no network '${network}'`, `use one of: ${deployment.topology.networks.map((n) => n.name).join(', ')}`);
-    return neutronSegment(this.target, this.neutron, network, id);
-  }
-
-  setPolicyRuleAction(): Promise<void> {
-    return Promise.reject(new NetvetError('Neutron models no network policies', 'run scenarios with policies with --project lab'));
-  }
-
-  checkServiceChain(): Promise<Record<string, 'up' | 'down'>> {
-    return Promise.reject(new NetvetError('Neutron (without networking-sfc) models no service chains', 'run scenarios with service chains with --project lab'));
   }
 
   private builtOf(deployment: Deployment): Built {
@@ -295,8 +285,8 @@ export class OpenStackOrchestrator implements Orchestrator {
   /** Undoes newest first with the admin's clients; one failure does not stop the rest. */
   async undo(journal: RunJournal): Promise<void> {
     const failures: string[] = [];
-    for (const entry of journal.undoEntries()) {
-      const undo = entry.undo as Undo;
+    for (const entry of journal.undoEntries(undoSchema)) {
+      const { undo } = entry;
       try {
         if ('workload' in undo) {
           await unplugWorkload(this.hosts.shell(undo.workload.host), { ...undo.workload, integrationBridge: this.hosts.get(undo.workload.host).integrationBridge ?? 'br-int' });
@@ -329,15 +319,11 @@ export class OpenStackOrchestrator implements Orchestrator {
   }
 
   async diagnose(deployment: Deployment): Promise<Array<{ name: string; body: string }>> {
-    return describeState(this.target, this.neutron, [...(this.built.get(deployment.prefix)?.tenants.values() ?? [])].map((t) => t.projectId));
+    return describeState(this.neutron, [...(this.built.get(deployment.prefix)?.tenants.values() ?? [])].map((t) => t.projectId));
   }
 
-  explain(deployment: Deployment, flow: ExplainedFlow): Promise<Evidence> {
-    return explainThroughNeutron(this.target, this.neutron, deployment, flow);
-  }
-
-  reattach(topology: Topology, journal: RunJournal): Promise<Deployment> {
-    return reattach(this.hosts, this.keystone, this.neutron, topology, journal);
+  reattach(journal: RunJournal): Promise<Deployment> {
+    return reattach(this.hosts, this.keystone, this.neutron, journal);
   }
 
 }

@@ -1,10 +1,10 @@
 import type { Target } from '../../target/schema';
 import { NetvetError } from '../../util/errors';
 import { listNorthbound } from '../../sdn/ovn/northbound-rows';
-import { OvnExplainer, type OvnNames } from '../../sdn/ovn/explain';
+import type { OvnNames } from '../../sdn/ovn/explain';
 import type { TraceHit } from '../../sdn/ovn/trace';
 import type { NorthboundRows } from '../../sdn/ovn/trace-lookups';
-import type { Deployment, Evidence, ExplainedFlow } from '../types';
+import type { Deployment } from '../types';
 import type { Network, Neutron, Port, Router, SecurityGroup, SecurityGroupRule } from './neutron';
 
 /** Neutron's port group of every port with port security: its ACLs drop what no security group rule allows. */
@@ -100,19 +100,14 @@ async function neutronNames(nb: NorthboundRows, neutron: Neutron, deployment: De
   };
 }
 
-/**
- * `explain` through OpenStack: ovn-trace, as the lab driver runs it, where Neutron's backend is OVN
- * and the target gives its databases; the verdict names networks, routers, security groups and their
- * rules as the topology does.
- */
-export async function explainThroughNeutron(target: Target, neutron: Neutron, deployment: Deployment, flow: ExplainedFlow): Promise<Evidence> {
+/** The OVN binding of a deployment built through Neutron (ML2/OVN): how the SDN's explain, segments and drift find its objects. */
+export async function neutronOvnNames(target: Target, neutron: Neutron, deployment: Deployment): Promise<OvnNames> {
   if (!target.ovn) {
     throw new NetvetError(
-      `target '${target.name}' gives no OVN databases, so netvet cannot trace ${flow.from} -> ${flow.to} through the datapath under Neutron`,
+      `target '${target.name}' gives no OVN databases, so netvet cannot look under Neutron at ${deployment.prefix}`,
       'on an ML2/OVN cloud, add ovn.northbound and ovn.southbound to the target file; elsewhere, trust the probe and read the reachability matrix',
     );
   }
   const northbound = target.ovn.northbound;
-  const nb: NorthboundRows = { list: (table, columns) => listNorthbound(northbound, table, columns) };
-  return new OvnExplainer(target, nb, await neutronNames(nb, neutron, deployment)).explain(deployment, flow);
+  return neutronNames({ list: (table, columns) => listNorthbound(northbound, table, columns) }, neutron, deployment);
 }

@@ -1,4 +1,4 @@
-import type { FloatingIp as TopologyFloatingIp } from '../../topology';
+import type { FloatingIp as TopologyFloatingIp, Topology } from '../../topology';
 import type { RunJournal } from '../journal';
 import type { Deployment } from '../types';
 import type { Built } from './built';
@@ -12,7 +12,7 @@ type DeployedFloatingIp = Deployment['floatingIps'][string];
  * and with its port forwardings; waits until Neutron reports it ACTIVE (in use) or DOWN. `admin`
  * gives chosen addresses, as Neutron's policy wants.
  */
-export async function createFloatingIp(admin: Neutron, external: () => Promise<string>, b: Built, deployment: Deployment, fip: TopologyFloatingIp, name: (n: string) => string, journal: RunJournal): Promise<DeployedFloatingIp> {
+export async function createFloatingIp(admin: Neutron, external: () => Promise<string>, b: Built, topology: Topology, fip: TopologyFloatingIp, name: (n: string) => string, journal: RunJournal): Promise<DeployedFloatingIp> {
   const t = b.tenants.get(fip.tenant)!;
   journal.record(`floating IP ${name(fip.name)}`, { floatingIp: name(fip.name), projectId: t.projectId } satisfies Undo);
   const fields = {
@@ -26,7 +26,7 @@ export async function createFloatingIp(admin: Neutron, external: () => Promise<s
     : await t.neutron.create<FloatingIp>('floatingip', fields);
   b.floatingIps.set(fip.name, created.id);
   for (const pf of fip.portForwardings) {
-    const workload = deployment.topology.workloads.find((w) => w.name === pf.workload)!;
+    const workload = topology.workloads.find((w) => w.name === pf.workload)!;
     await t.neutron.addPortForwarding(created.id, {
       protocol: pf.protocol,
       external_port: pf.externalPort,

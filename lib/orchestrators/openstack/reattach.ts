@@ -1,9 +1,8 @@
 import type { TargetHosts } from '../../target/hosts';
-import type { Topology } from '../../topology';
 import { NetvetError } from '../../util/errors';
 import type { RunJournal } from '../journal';
 import { findKeptWorkload } from '../shared/workload';
-import type { DeployedWorkload, Deployment } from '../types';
+import type { DeployedFloatingIp, DeployedRouter, DeployedWorkload, Deployment } from '../types';
 import type { Keystone } from './keystone';
 import type { FloatingIp, Neutron, Port, Router } from './neutron';
 
@@ -14,8 +13,10 @@ import type { FloatingIp, Neutron, Port, Router } from './neutron';
  * where the journal placed it. Read with the admin's clients only: no tenant password is kept
  * anywhere, so the deployment can be explained and destroyed, not changed.
  */
-export async function reattach(hosts: TargetHosts, keystone: Keystone, neutron: Neutron, topology: Topology, journal: RunJournal): Promise<Deployment> {
+export async function reattach(hosts: TargetHosts, keystone: Keystone, neutron: Neutron, journal: RunJournal): Promise<Deployment> {
   const { prefix } = journal;
+  const topology = journal.header()?.plan;
+  if (!topology) throw new NetvetError(`the journal of ${prefix} has no planned topology (an older netvet wrote it)`, `remove it and apply again: netvet topology destroy --prefix ${prefix}`);
   const named = (n: string) => `${prefix}${n}`;
   const destroy = `destroy it and apply it again: netvet topology destroy --prefix ${prefix}`;
   const projects = (await Promise.all(topology.tenants.map((t) => keystone.projects(named(t.name))))).flat();
@@ -30,11 +31,13 @@ export async function reattach(hosts: TargetHosts, keystone: Keystone, neutron: 
     topology.floatingIps.length ? neutron.list<FloatingIp>('floatingip', { project_id: projectIds }) : [],
   ]);
 
-  const deployment: Deployment = { topology, prefix, workloads: {}, routers: {}, floatingIps: {} };
+  const workloads: Record<string, DeployedWorkload> = {};
+  const deployedRouters: Record<string, DeployedRouter> = {};
+  const deployedFloatingIps: Record<string, DeployedFloatingIp> = {};
   await Promise.all(
     topology.workloads.map(async (workload) => {
       const kept = await findKeptWorkload(hosts, journal, workload.name);
-      deployment.workloads[workload.name] = {
+      workloads[workload.name] = {
         name: workload.name,
         ...kept,
         ports: workload.ports.map((p) => {
@@ -49,10 +52,10 @@ export async function reattach(hosts: TargetHosts, keystone: Keystone, neutron: 
   for (const router of topology.routers) {
     const found = routers.find((r) => r.name === named(router.name));
     if (!found) throw new NetvetError(`Neutron has no router ${named(router.name)}`, destroy);
-    deployment.routers[router.name] = { name: router.name, externalAddress: found.external_gateway_info?.external_fixed_ips?.[0]?.ip_address ?? null };
+    deployedRouters[router.name] = { name: router.name, externalAddress: found.external_gateway_info?.external_fixed_ips?.[0]?.ip_address ?? null };
   }
   const ownerOf = (portId: string | null) => {
-    for (const w of Object.values(deployment.workloads)) {
+    for (const w of Object.values(workloads)) {
       const index = w.ports.findIndex((p) => p.id === portId);
       if (index >= 0) return { workload: w.name, port: index };
     }
@@ -63,7 +66,7 @@ export async function reattach(hosts: TargetHosts, keystone: Keystone, neutron: 
     const found = floatingIps.find((f) => f.description === named(fip.name));
     if (!found) throw new NetvetError(`Neutron has no floating IP ${named(fip.name)}`, destroy);
     const owner = ownerOf(found.port_id);
-    deployment.floatingIps[fip.name] = { name: fip.name, address: found.floating_ip_address, workload: owner?.workload ?? null, port: owner?.port ?? null };
+    deployedFloatingIps[fip.name] = { name: fip.name, address: found.floating_ip_address, workload: owner?.workload ?? null, port: owner?.port ?? null };
   }
-  return deployment;
+  return { topology, prefix, workloads, routers: deployedRouters, floatingIps: deployedFloatingIps };
 }

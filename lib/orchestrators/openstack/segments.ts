@@ -1,7 +1,7 @@
 import type { Target } from '../../target/schema';
 import { NetvetError } from '../../util/errors';
 import { ovnSegment } from '../../sdn/ovn/segment';
-import type { NetworkSegment } from '../types';
+import type { NetworkSegment } from '../../sdn/types';
 import type { Network, Neutron } from './neutron';
 
 /**

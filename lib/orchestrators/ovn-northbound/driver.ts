@@ -5,15 +5,15 @@ import { namespaceShell } from '../../access';
 import type { Target } from '../../target/schema';
 import type { TargetHosts } from '../../target/hosts';
 import type { Router, Topology, Workload } from '../../topology';
-import type { SecurityGroupRuleSpec } from '../../topology/runtime-rules';
+import { z } from 'zod';
 import { NetvetError } from '../../util/errors';
-import { run } from '../../util/exec';
 import { withLock } from '../../util/lock';
-import type { RunJournal } from '../journal';
-import type { Evidence, ExplainedFlow } from '../types';
-import type { DeployedWorkload, Deployment, NetworkSegment, Orchestrator } from '../types';
+import { RunJournal } from '../journal';
+import type { OvnNames } from '../../sdn/ovn/explain';
+import { afterOperation, type Operation } from '../operations';
+import type { Bindings, DeployedFloatingIp, DeployedRouter, DeployedWorkload, Deployment, Facets, Orchestrator } from '../types';
 import { reserveFloatingIp, sweepFloatingIpReservations, takenExternalAddresses } from './floating-ip-pool';
-import { Explainer } from './explain';
+import { ovnNames } from './explain';
 import { Names } from './names';
 import { createMirrors, sweepMirrors } from './mirrors';
 import { Northbound } from './northbound';
@@ -22,43 +22,58 @@ import { assertAssociable, createPortForwardings, sweepLoadBalancers } from './p
 import { addSecurityGroupRule, removeSecurityGroupRule } from './security-group-rules';
 import { membershipCommands, securityGroupCommands } from './security-groups';
 import { checkServiceChain, serviceChainCommands } from './service-chains';
-import { networkSegment } from './segments';
 import { reattach } from './reattach';
-import { plugWorkload, sweepWorkloads, unplugWorkload } from '../shared/workload';
+import { plugWorkload, sweepWorkloads, unplugWorkload, workloadUndo } from '../shared/workload';
 import { stateRoot } from '../../util/state';
 
-/** Undo records of this driver, as written to the run journal. */
-type Undo =
-  | { nb: string[] }
-  | { dhcpOf: string }
-  | { workload: { host: string; netns: string; taps: string[]; dir: string } };
+/** Undo records of this driver, as written to the run journal and checked when read back. */
+const undoRecord = z.union([z.object({ nb: z.array(z.string()) }).strict(), z.object({ dhcpOf: z.string() }).strict(), workloadUndo]);
+type Undo = z.infer<typeof undoRecord>;
 
 const tag = (prefix: string) => `external_ids:netvet=${prefix}`;
 
 /**
- * The embedded lab's orchestrator: programs the OVN northbound DB (as a CMS would) and places
- * workloads in namespaces on the chassis over SSH (as Nova and os-vif would). It needs only the
- * target file: OVN endpoints, hosts and the external network.
+ * The orchestrator of an OVN deployment without a cloud layer: programs the OVN northbound DB (as a
+ * CMS would) and places workloads in namespaces on the chassis over SSH (as Nova and os-vif would).
+ * It needs only the target file: OVN endpoints, hosts and the external network.
  */
-export class LabOrchestrator implements Orchestrator {
-  readonly name = 'lab';
+export class OvnNorthboundOrchestrator implements Orchestrator {
+  readonly name = 'ovn-northbound';
   private readonly nb: Northbound;
+  readonly facets: Facets = {
+    floatingIps: {
+      associate: (deployment, floatingIp, workload, port = 0) => this.associateFloatingIp(deployment, floatingIp, workload, port),
+      disassociate: (deployment, floatingIp) => this.disassociateFloatingIp(deployment, floatingIp),
+    },
+    securityGroups: {
+      addRule: (deployment, group, rule) => this.change(deployment, { op: 'add-security-group-rule', group, rule }, () => addSecurityGroupRule(this.nb, deployment, group, rule)),
+      removeRule: (deployment, group, rule) => this.change(deployment, { op: 'remove-security-group-rule', group, rule }, () => removeSecurityGroupRule(this.nb, deployment, group, rule)),
+    },
+    policies: {
+      setRuleAction: (deployment, policy, rule, action) => this.change(deployment, { op: 'set-policy-rule-action', policy, rule, action }, () => setPolicyRuleAction(this.nb, deployment, policy, rule, action)),
+    },
+    serviceChains: { check: (deployment, chain) => checkServiceChain(this.nb, this.hosts, deployment, chain) },
+  };
+  readonly bindings: Bindings = { ovn: (deployment): Promise<OvnNames> => Promise.resolve(ovnNames(deployment.prefix)) };
 
   constructor(
     private readonly target: Target,
     private readonly hosts: TargetHosts,
   ) {
     if (!target.ovn) {
-      throw new NetvetError(`target '${target.name}' has no ovn section`, 'the lab orchestrator programs OVN: add ovn.northbound and ovn.southbound to the target file');
+      throw new NetvetError(`target '${target.name}' has no ovn section`, 'the ovn-northbound orchestrator programs OVN: add ovn.northbound and ovn.southbound to the target file');
     }
     this.nb = new Northbound(target.ovn.northbound);
   }
 
   async apply(topology: Topology, journal: RunJournal): Promise<Deployment> {
-    const names = new Names(journal.prefix);
-    const deployment: Deployment = { topology, prefix: journal.prefix, workloads: {}, routers: {}, floatingIps: {} };
+    const { prefix } = journal;
+    const names = new Names(prefix);
+    const routers: Record<string, DeployedRouter> = {};
+    const workloads: Record<string, DeployedWorkload> = {};
+    const floatingIps: Record<string, DeployedFloatingIp> = {};
     await this.createSwitches(names, topology, journal);
-    for (const router of topology.routers) await this.createRouter(names, router, journal, deployment);
+    for (const router of topology.routers) routers[router.name] = await this.createRouter(names, router, journal);
     for (const group of [names.dropGroup(), ...topology.securityGroups.map((g) => names.portGroup(g.name))]) {
       journal.record(`port group ${group}`, { nb: ['--if-exists', 'destroy', 'port_group', group] } satisfies Undo);
     }
@@ -69,18 +84,18 @@ export class LabOrchestrator implements Orchestrator {
     await this.createLogicalPorts(names, topology);
     await createMirrors(this.nb, names, topology, this.hosts, journal);
     const placement = this.place(topology.workloads);
-    await Promise.all(topology.workloads.map(async (w) => (deployment.workloads[w.name] = await this.plug(names, w, placement.get(w.name)!, journal))));
+    await Promise.all(topology.workloads.map(async (w) => (workloads[w.name] = await this.plug(names, w, placement.get(w.name)!, journal))));
     await this.waitForPorts(names, topology);
     for (const fip of topology.floatingIps) {
       const address = await this.allocateExternal('floating IP', 'floatingIpRange', fip.address, async (free) => {
         await reserveFloatingIp(this.nb, names, fip.name, free, journal);
-        if (fip.workload !== null) await this.natFloatingIp(deployment, free, fip.workload, fip.port ?? 0);
+        if (fip.workload !== null) await this.natFloatingIp(prefix, topology, free, fip.workload, fip.port ?? 0);
         if (fip.portForwardings.length) await createPortForwardings(this.nb, names, topology, fip, free, journal);
       });
-      deployment.floatingIps[fip.name] = { name: fip.name, address, workload: fip.workload, port: fip.workload === null ? null : (fip.port ?? 0) };
+      floatingIps[fip.name] = { name: fip.name, address, workload: fip.workload, port: fip.workload === null ? null : (fip.port ?? 0) };
     }
     await this.nb.run([['sync']], { wait: 'hv' });
-    return deployment;
+    return { topology, prefix, workloads, routers, floatingIps };
   }
 
   private async createSwitches(names: Names, topology: Topology, journal: RunJournal): Promise<void> {
@@ -94,7 +109,7 @@ export class LabOrchestrator implements Orchestrator {
     await this.nb.run(commands);
   }
 
-  private async createRouter(names: Names, router: Router, journal: RunJournal, deployment: Deployment): Promise<void> {
+  private async createRouter(names: Names, router: Router, journal: RunJournal): Promise<DeployedRouter> {
     const lr = names.router(router.name);
     journal.record(`logical router ${lr}`, { nb: ['--if-exists', 'lr-del', lr] } satisfies Undo);
     const commands: string[][] = [['lr-add', lr], ['set', 'logical_router', lr, tag(names.prefix)]];
@@ -111,13 +126,10 @@ export class LabOrchestrator implements Orchestrator {
     }
     for (const route of router.routes) commands.push(['lr-route-add', lr, route.destination, route.nexthop]);
     await this.nb.run(commands);
-    deployment.routers[router.name] = { name: router.name, externalAddress: null };
-    if (router.externalGateway) {
-      const gateway = router.externalGateway;
-      deployment.routers[router.name].externalAddress = await this.allocateExternal('router gateway', 'routerGatewayRange', gateway.address, (address) =>
-        this.connectExternal(names, router, address, gateway.snat, journal),
-      );
-    }
+    const gateway = router.externalGateway;
+    if (!gateway) return { name: router.name, externalAddress: null };
+    const externalAddress = await this.allocateExternal('router gateway', 'routerGatewayRange', gateway.address, (address) => this.connectExternal(names, router, address, gateway.snat, journal));
+    return { name: router.name, externalAddress };
   }
 
   /** The router's uplink: an external switch bridged to the provider network, a gateway port hosted on the gateway chassis. */
@@ -270,58 +282,51 @@ export class LabOrchestrator implements Orchestrator {
     }, { wait: true });
   }
 
-  private routerFor(deployment: Deployment, workload: string, port: number): Router {
-    const network = deployment.topology.workloads.find((w) => w.name === workload)?.ports[port]?.network;
-    const router = deployment.topology.routers.find((r) => r.externalGateway && r.interfaces.some((i) => i.network === network));
+  private routerFor(topology: Topology, workload: string, port: number): Router {
+    const network = topology.workloads.find((w) => w.name === workload)?.ports[port]?.network;
+    const router = topology.routers.find((r) => r.externalGateway && r.interfaces.some((i) => i.network === network));
     if (!router) throw new NetvetError(`no router with an external gateway serves the network of ${workload}`, 'add a router with externalGateway on that network');
     return router;
   }
 
-  private async natFloatingIp(deployment: Deployment, address: string, workload: string, port: number): Promise<void> {
-    const names = new Names(deployment.prefix);
-    const router = this.routerFor(deployment, workload, port);
-    const inside = deployment.topology.workloads.find((w) => w.name === workload)!.ports[port].address;
-    await this.nb.run([['lr-nat-add', names.router(router.name), 'dnat_and_snat', address, inside]]);
+  private async natFloatingIp(prefix: string, topology: Topology, address: string, workload: string, port: number): Promise<void> {
+    const router = this.routerFor(topology, workload, port);
+    const inside = topology.workloads.find((w) => w.name === workload)!.ports[port].address;
+    await this.nb.run([['lr-nat-add', new Names(prefix).router(router.name), 'dnat_and_snat', address, inside]]);
   }
 
-  async associateFloatingIp(deployment: Deployment, floatingIp: string, workload: string, port = 0): Promise<void> {
+  /** A run-time change: journaled, made, and the deployment as it is after it returned. */
+  private async change(deployment: Deployment, operation: Operation, make: () => Promise<void>): Promise<Deployment> {
+    const after = afterOperation(deployment, operation);
+    new RunJournal(deployment.prefix).recordOperation(operation);
+    await make();
+    return after;
+  }
+
+  private async associateFloatingIp(deployment: Deployment, floatingIp: string, workload: string, port: number): Promise<Deployment> {
     assertAssociable(deployment.topology, floatingIp);
+    const unbound = await this.disassociateFloatingIp(deployment, floatingIp);
+    const fip = unbound.floatingIps[floatingIp];
+    return this.change(unbound, { op: 'associate-floating-ip', floatingIp, workload, port }, async () => {
+      await this.natFloatingIp(deployment.prefix, deployment.topology, fip.address, workload, port);
+      await this.nb.run([['sync']], { wait: 'hv' });
+    });
+  }
+
+  private async disassociateFloatingIp(deployment: Deployment, floatingIp: string): Promise<Deployment> {
     const fip = deployment.floatingIps[floatingIp];
-    if (fip.workload !== null) await this.disassociateFloatingIp(deployment, floatingIp);
-    await this.natFloatingIp(deployment, fip.address, workload, port);
-    await this.nb.run([['sync']], { wait: 'hv' });
-    deployment.floatingIps[floatingIp] = { ...fip, workload, port };
-  }
-
-  async disassociateFloatingIp(deployment: Deployment, floatingIp: string): Promise<void> {
-    const fip = deployment.floatingIps[floatingIp];
-    if (fip.workload === null) return;
-    const router = this.routerFor(deployment, fip.workload, fip.port ?? 0);
-    await this.nb.run([['lr-nat-del', new Names(deployment.prefix).router(router.name), 'dnat_and_snat', fip.address]], { wait: 'hv' });
-    deployment.floatingIps[floatingIp] = { ...fip, workload: null, port: null };
-  }
-
-  addSecurityGroupRule(deployment: Deployment, group: string, rule: SecurityGroupRuleSpec): Promise<void> {
-    return addSecurityGroupRule(this.nb, deployment, group, rule);
-  }
-
-  removeSecurityGroupRule(deployment: Deployment, group: string, rule: SecurityGroupRuleSpec): Promise<void> {
-    return removeSecurityGroupRule(this.nb, deployment, group, rule);
-  }
-
-  setPolicyRuleAction(deployment: Deployment, policy: string, rule: number, action: 'allow' | 'deny'): Promise<void> {
-    return setPolicyRuleAction(this.nb, deployment, policy, rule, action);
-  }
-
-  checkServiceChain(deployment: Deployment, chain: string): Promise<Record<string, 'up' | 'down'>> {
-    return checkServiceChain(this.nb, this.hosts, deployment, chain);
+    if (!fip || fip.workload === null) return afterOperation(deployment, { op: 'disassociate-floating-ip', floatingIp });
+    const router = this.routerFor(deployment.topology, fip.workload, fip.port ?? 0);
+    return this.change(deployment, { op: 'disassociate-floating-ip', floatingIp }, () =>
+      this.nb.run([['lr-nat-del', new Names(deployment.prefix).router(router.name), 'dnat_and_snat', fip.address]], { wait: 'hv' }).then(() => undefined),
+    );
   }
 
   /** Undoes newest first; one failure does not stop the rest (each leak would hide the next). */
   async undo(journal: RunJournal): Promise<void> {
     const failures: string[] = [];
-    for (const entry of journal.undoEntries()) {
-      const undo = entry.undo as Undo;
+    for (const entry of journal.undoEntries(undoRecord)) {
+      const undo: Undo = entry.undo;
       try {
         if ('nb' in undo) await this.nb.run([undo.nb]);
         else if ('dhcpOf' in undo) await this.deleteDhcpOptions((prefix) => prefix === undo.dhcpOf);
@@ -357,37 +362,13 @@ export class LabOrchestrator implements Orchestrator {
     return removed;
   }
 
-  networkSegment(deployment: Deployment, network: string): Promise<NetworkSegment> {
-    return networkSegment(this.target.ovn!.southbound, deployment, network);
+  reattach(journal: RunJournal): Promise<Deployment> {
+    return reattach(this.nb, this.hosts, journal);
   }
 
-  explain(deployment: Deployment, flow: ExplainedFlow): Promise<Evidence> {
-    return new Explainer(this.target, this.nb).explain(deployment, flow);
-  }
-
-  reattach(topology: Topology, journal: RunJournal): Promise<Deployment> {
-    return reattach(this.nb, this.hosts, topology, journal);
-  }
-
-  async diagnose(deployment: Deployment): Promise<Array<{ name: string; body: string }>> {
-    const sb = this.target.ovn!.southbound;
-    const text = async (name: string, argv: string[]) => {
-      const result = await run(argv, { allowFail: true, timeoutMs: 20_000 });
-      return { name, body: result.stdout || result.stderr };
-    };
-    const hosts = [...new Set(Object.values(deployment.workloads).map((w) => w.host))];
-    return Promise.all([
-      text('ovn-nbctl show', ['ovn-nbctl', `--db=${this.target.ovn!.northbound}`, 'show']),
-      text('ovn-sbctl show', ['ovn-sbctl', `--db=${sb}`, 'show']),
-      text('ACLs', ['ovn-nbctl', `--db=${this.target.ovn!.northbound}`, '--columns=direction,priority,match,action', 'list', 'ACL']),
-      text('NAT', ['ovn-nbctl', `--db=${this.target.ovn!.northbound}`, '--columns=type,external_ip,logical_ip', 'list', 'NAT']),
-      text('load balancers (port forwardings)', ['ovn-nbctl', `--db=${this.target.ovn!.northbound}`, '--columns=name,protocol,vips', 'list', 'Load_Balancer']),
-      text('router policies', ['ovn-nbctl', `--db=${this.target.ovn!.northbound}`, '--columns=priority,match,action,nexthops', 'list', 'Logical_Router_Policy']),
-      ...hosts.map(async (host) => {
-        const log = await this.hosts.shell(host).exec(['sh', '-c', 'tail -n 100 "${OVN_LOGDIR:-/var/log/ovn}/ovn-controller.log"']);
-        return { name: `ovn-controller log on ${host}`, body: log.stdout || log.stderr };
-      }),
-    ]);
+  /** Nothing beyond the SDN's own view (lib/sdn/ovn): this driver keeps no state of its own. */
+  diagnose(): Promise<Array<{ name: string; body: string }>> {
+    return Promise.resolve([]);
   }
 }
 

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { namespaceShell, type Shell } from '../../access';
 import type { TargetHosts } from '../../target/hosts';
 import { responderArgv, SSH_PORT } from '../../traffic/responder';
@@ -137,13 +138,19 @@ export async function sweepWorkloads(host: Shell, namespacePrefix: string, runPr
   return [...namespaces.map((ns) => `workload namespace ${ns}`), ...ports.map((p) => `OVS port ${p}`)];
 }
 
+/** The undo record both drivers journal for a workload namespace they plug. */
+export const workloadUndo = z.object({ workload: z.object({ host: z.string(), netns: z.string(), taps: z.array(z.string()), dir: z.string() }).strict() }).strict();
+
 /**
  * A kept deployment's workload found again (reattach): the host and namespace its run journal
  * placed it in (both drivers journal `{ workload: { host, netns, dir, ... } }`), a shell in it, and
  * its SSH host key. Fails, naming the fix, when the journal has no such workload or it is gone.
  */
 export async function findKeptWorkload(hosts: TargetHosts, journal: RunJournal, workload: string): Promise<{ host: string; shell: Shell; hostKey: string }> {
-  const placed = journal.undoEntries().flatMap((e) => ('workload' in e.undo ? [(e.undo as { workload: { host: string; netns: string; dir: string } }).workload] : []));
+  const placed = journal.undoEntries(z.unknown()).flatMap((e) => {
+    const parsed = workloadUndo.safeParse(e.undo);
+    return parsed.success ? [parsed.data.workload] : [];
+  });
   const record = placed.find((r) => r.netns.endsWith(`${journal.prefix}${workload}`));
   const destroy = `destroy it and apply it again: netvet topology destroy --prefix ${journal.prefix}`;
   if (!record) throw new NetvetError(`the journal of ${journal.prefix} places no workload ${workload}`, `the deployment was not fully built: ${destroy}`);

@@ -1,6 +1,6 @@
 import { Southbound } from './southbound';
 import { NetvetError } from '../../util/errors';
-import type { NetworkSegment } from '../../orchestrators/types';
+import type { NetworkSegment } from '../types';
 
 // OVN splits the 24-bit VXLAN VNI: datapath tunnel key in bits 0-11, egress port key in bits 12-23
 // (ovn-architecture(7), "Tunnel Encapsulations"; physical.c put_encapsulation in OVN 23.03).

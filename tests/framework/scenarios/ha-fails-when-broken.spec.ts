@@ -17,7 +17,7 @@ test.describe.configure({ mode: 'serial' });
 
 const UNRELATED = 'tests/scenarios/l2/same-network-two-chassis.spec.ts';
 /** HA scenarios run in the `serial` project, the unrelated one in `lab`. */
-const BOTH_PROJECTS = ['--project=serial', '--project=lab'];
+const BOTH_PROJECTS = ['--project=serial', '--project=scenarios'];
 
 /** The name of the scenario's router (`nv<run><worker><n>-r1`) once the scenario has built it. */
 const builtRouter = async (lab: FrameworkLab) => named(await rows(lab, 'Logical_Router', 'name'), '-r1');

@@ -71,10 +71,10 @@ test('explain says the datapath cannot be traced on a target without OVN databas
   try {
     const unknown = await netvet(['topology', 'apply', 'topologies/security-group.yaml', '--target', lab.targetFile, '--orchestrator', 'vmware']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain("netvet has no orchestrator 'vmware'\n  fix: use --orchestrator with one of: lab, openstack");
+    expect(unknown.stderr).toContain("netvet has no orchestrator 'vmware'\n  fix: use --orchestrator with one of: ovn-northbound, openstack");
     const noCloud = await netvet(['topology', 'apply', 'topologies/security-group.yaml', '--target', targetWithout(lab, dir, 'openstack'), '--orchestrator', 'openstack']);
     expect(noCloud.code).toBe(2);
-    expect(noCloud.stderr).toMatch(/target '\S+' has no openstack section\n\s+fix: bring up the OpenStack lab/);
+    expect(noCloud.stderr).toMatch(/target '\S+' cannot serve the openstack orchestrator\n\s+fix: add openstack: \{ cloud \} to the target file/);
 
     const sg = await apply(lab, 'topologies/security-group.yaml');
     try {
@@ -82,7 +82,7 @@ test('explain says the datapath cannot be traced on a target without OVN databas
       expect(blind.code, blind.stderr).toBe(0);
       // The probe still runs; only the why is missing, and says so.
       expect(blind.stdout).toMatch(new RegExp(`^${sg} client -> server tcp/22: passes`));
-      expect(blind.stdout).toMatch(/why: not explained: target '\S+' gives no OVN databases, so netvet cannot trace client -> server through the datapath under Neutron\n {2}fix: on an ML2\/OVN cloud, add ovn\.northbound and ovn\.southbound to the target file; elsewhere, trust the probe and read the reachability matrix\n?$/);
+      expect(blind.stdout).toMatch(/why: not explained: target '\S+' gives no OVN databases, so netvet cannot trace client -> server through the datapath\n {2}fix: on an OVN deployment \(ML2\/OVN too\), add ovn\.northbound and ovn\.southbound to the target file; elsewhere, trust the probe and read the reachability matrix\n?$/);
     } finally {
       expect((await netvet(['topology', 'destroy', '--prefix', sg])).stdout).toContain(`removed ${sg}`);
     }

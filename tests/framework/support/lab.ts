@@ -55,7 +55,7 @@ export interface ScenarioRun {
 }
 
 /** Runs scenarios (Playwright filters: files, `--grep ...`) in a child Playwright against the given target, as CI would. */
-export function runScenarios(filters: string[], targetFile: string, env: NodeJS.ProcessEnv = {}, project = 'lab'): { done: Promise<ScenarioRun>; pid: number } {
+export function runScenarios(filters: string[], targetFile: string, env: NodeJS.ProcessEnv = {}, project = 'scenarios'): { done: Promise<ScenarioRun>; pid: number } {
   // A folder of its own: Playwright empties its output folder when a run starts, and the parent's is in use.
   const output = mkdtempSync(join(tmpdir(), 'netvet-child-'));
   const child = spawn(process.execPath, [`${ROOT}/node_modules/@playwright/test/cli.js`, 'test', `--project=${project}`, ...filters, '--reporter=line', '--workers=1', '--no-deps', `--output=${output}`], {

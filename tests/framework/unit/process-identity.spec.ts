@@ -2,9 +2,10 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { RunJournal } from '../../../lib/orchestrators';
+import { loadTopology } from '../../../lib/topology';
 import { appendSynced } from '../../../lib/util/jsonl';
 import { identify, stillRunning } from '../../../lib/util/process-identity';
 import { netvet } from '../support/cli';
@@ -42,7 +43,7 @@ test('netvet cleanup removes a deployment whose run PID was reused, and keeps th
     process.env.NETVET_STATE_DIR = state;
     // A target that no longer exists: cleanup removes only the journal and touches no target.
     const targetFile = join(state, 'gone', 'target.yaml');
-    const running = RunJournal.create('nvt0-', { targetFile, orchestrator: 'lab', topology: 'topologies/security-group.yaml' });
+    const running = RunJournal.create('nvt0-', { targetFile, orchestrator: 'ovn-northbound', topologyFile: resolve('topologies/security-group.yaml'), plan: await loadTopology('topologies/security-group.yaml') });
     const header = running.header()!;
     expect(header.owner).toEqual(identify(process.pid));
     const reused = new RunJournal('nvt1-');

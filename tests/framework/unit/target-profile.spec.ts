@@ -19,7 +19,7 @@ const target = [
   '# yaml-language-server: $schema=../schemas/target.schema.json',
   'version: 1',
   'name: lab-default',
-  'orchestrator: lab',
+  'orchestrator: ovn-northbound',
   'access:',
   '  ssh: { privateKey: /var/lib/netvet/labs/default/ssh/id_ed25519 }',
   'hosts:',
@@ -46,7 +46,7 @@ const target = [
   '  gateway: 10.240.2.1',
   '  floatingIpRange: { start: 10.240.2.100, end: 10.240.2.199 }',
   '  routerGatewayRange: { start: 10.240.2.10, end: 10.240.2.99 }',
-  'capabilities: [orchestrator:lab, ssh:hosts, encap:geneve, encap:vxlan]',
+  'capabilities: [ssh:hosts]',
 ];
 
 async function yamlFile(lines: string[], name: string): Promise<string> {
@@ -104,7 +104,7 @@ test('target: wrong types and a bad enum, each at its value', async () => {
   const lines = replaced(replaced(target, 4, 'orchestrator: opnestack'), 10, '    roles: compute');
   const file = await yamlFile(lines, 'target.yaml');
   const errors = await refused(loadTarget(file));
-  expectError(errors, `${file}:${at(lines, 4, 'opnestack')}: orchestrator: 'opnestack' is not one of: lab, openstack, kubernetes, vmware`, "did you mean 'openstack'?");
+  expectError(errors, `${file}:${at(lines, 4, 'opnestack')}: orchestrator: 'opnestack' is not one of: ovn-northbound, openstack`, "did you mean 'openstack'?");
   expect(errors).toContainEqual(`${file}:${at(lines, 10, 'compute')}: hosts[1].roles: expected a list, found 'compute'`);
   expect(errors).toHaveLength(2);
 });

@@ -13,7 +13,7 @@ const FLOWS = 30;
 test(
   'ECMP service chain: an instance going down moves its flows to the others',
   { tag: ['@regression', '@ecmp'], annotation: [{ type: 'id', description: 'NV-ECMP-002' }, { type: 'requires', description: 'service-chain' }] },
-  async ({ deploy, orchestrator }) => {
+  async ({ deploy, serviceChains }) => {
     const built = await deploy('topologies/service-chain.yaml');
     const chain = built.topology.serviceChains[0];
     const instances = chain.instances.map((i) => built.workloads[i.workload]);
@@ -33,13 +33,13 @@ test(
     await spread('all instances up', []);
     await test.step(`${down.name}: interface down inside the instance`, async () => {
       await down.shell.exec(['ip', 'link', 'set', 'eth0', 'down']);
-      await expect.poll(() => orchestrator.checkServiceChain(built, chain.name), { message: 'health check of the chain' }).toEqual(health('down'));
+      await expect.poll(() => serviceChains.check(built, chain.name), { message: 'health check of the chain' }).toEqual(health('down'));
     });
     await spread(`${down.name} down`, [down.name]);
     await test.step(`${down.name}: interface back up, default route restored`, async () => {
       const gateway = built.topology.workloads.find((w) => w.name === down.name)!.ports[0].gateway!;
       await down.shell.exec(['sh', '-c', `ip link set eth0 up && ip route replace default via ${gateway}`]);
-      await expect.poll(() => orchestrator.checkServiceChain(built, chain.name), { message: 'health check of the chain' }).toEqual(health('up'));
+      await expect.poll(() => serviceChains.check(built, chain.name), { message: 'health check of the chain' }).toEqual(health('up'));
     });
     await spread(`${down.name} back`, []);
   },

@@ -11,8 +11,8 @@ import { expect, test } from '../../../fixtures';
 test(
   'floating IP: SSH from outside, disassociate, move to another workload',
   { tag: ['@sanity', '@regression', '@fip'], annotation: [{ type: 'id', description: 'NV-FIP-001' }, { type: 'requires', description: 'fip' }] },
-  async ({ deploy, send, orchestrator, target }) => {
-    const built = await deploy('topologies/floating-ip.yaml');
+  async ({ deploy, send, floatingIps, target }) => {
+    let built = await deploy('topologies/floating-ip.yaml');
     const address = built.floatingIps.fip1.address;
     const hostnameThroughFip = async (workload: DeployedWorkload) => {
       const pool = new SshPool({ connectTimeoutMs: 5000 });
@@ -29,11 +29,11 @@ test(
       expect(await hostnameThroughFip(built.workloads.vm1)).toBe('vm1');
     });
     await test.step('disassociated: the floating IP answers nothing', async () => {
-      await orchestrator.disassociateFloatingIp(built, 'fip1');
+      built = await floatingIps.disassociate(built, 'fip1');
       expect(await send(built, 'runner', 'fip1', { kind: 'tcp', port: 22 }, false)).not.toPass();
     });
     await test.step('associated with vm2: SSH lands on vm2', async () => {
-      await orchestrator.associateFloatingIp(built, 'fip1', 'vm2');
+      built = await floatingIps.associate(built, 'fip1', 'vm2');
       expect(await send(built, 'runner', 'fip1', { kind: 'tcp', port: 22 })).toPass();
       expect(await hostnameThroughFip(built.workloads.vm2)).toBe('vm2');
     });

@@ -10,8 +10,8 @@ import { expect, test } from '../../../fixtures';
 test(
   'floating IP pool: distinct addresses from the pool, bound later to their own workloads',
   { tag: ['@regression', '@fip'], annotation: [{ type: 'id', description: 'NV-FIP-002' }, { type: 'requires', description: 'fip' }] },
-  async ({ deploy, reachability, orchestrator, target }) => {
-    const built = await deploy('topologies/fip-pool.yaml');
+  async ({ deploy, reachability, floatingIps, target }) => {
+    let built = await deploy('topologies/fip-pool.yaml');
     const fips = ['fip-a', 'fip-b', 'fip-c'];
     const pool = target.externalNetwork!.floatingIpRange;
 
@@ -29,8 +29,8 @@ test(
       expect(matrix).toBeAsExpected();
     });
     await test.step('bound to vm2 and vm3, each reaches its own workload', async () => {
-      await orchestrator.associateFloatingIp(built, 'fip-b', 'vm2');
-      await orchestrator.associateFloatingIp(built, 'fip-c', 'vm3');
+      built = await floatingIps.associate(built, 'fip-b', 'vm2');
+      built = await floatingIps.associate(built, 'fip-c', 'vm3');
       const matrix = await reachability(built, { from: ['runner'], to: fips, flows: ['tcp/5000'], expect: [], otherwise: 'allow' });
       expect(matrix).toBeAsExpected();
     });

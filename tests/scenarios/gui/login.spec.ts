@@ -9,11 +9,11 @@ test(
   'dashboard login: the tenant sees its networks; a wrong password is refused',
   {
     tag: ['@gui', '@regression', '@tenancy'],
-    annotation: [{ type: 'id', description: 'NV-GUI-001' }, { type: 'requires', description: 'gui:horizon' }, { type: 'requires', description: 'orchestrator:openstack' }],
+    annotation: [{ type: 'id', description: 'NV-GUI-001' }, { type: 'requires', description: 'gui:horizon' }],
   },
-  async ({ deploy, horizon, openstack, page }) => {
+  async ({ deploy, horizon, tenants, page }) => {
     const built = await deploy('topologies/gui-tenant.yaml');
-    const { username, password } = openstack.tenantLogin(built);
+    const { username, password } = tenants.login(built);
 
     await test.step('a wrong password is refused with the dashboard\'s message', async () => {
       await horizon.login.logIn(username, `${password}-wrong`);

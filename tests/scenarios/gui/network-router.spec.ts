@@ -12,12 +12,12 @@ test(
   'dashboard: a network, subnet and router made in Horizon are in Neutron and carry traffic',
   {
     tag: ['@gui', '@regression', '@l3'],
-    annotation: [{ type: 'id', description: 'NV-GUI-002' }, { type: 'requires', description: 'gui:horizon' }, { type: 'requires', description: 'orchestrator:openstack' }],
+    annotation: [{ type: 'id', description: 'NV-GUI-002' }, { type: 'requires', description: 'gui:horizon' }],
   },
-  async ({ deploy, horizon, openstack, logInAs, send }) => {
-    const built = await deploy('topologies/gui-tenant.yaml');
+  async ({ deploy, horizon, tenants, logInAs, send }) => {
+    let built = await deploy('topologies/gui-tenant.yaml');
     const [network, subnet, router] = ['guinet', 'guinet-v4', 'guir'].map((n) => `${built.prefix}${n}`);
-    const neutron = openstack.tenantNeutron(built);
+    const neutron = tenants.neutron(built);
     await logInAs(built);
 
     const networkId = await test.step('Create Network: the network and its subnet are in Neutron', async () => {
@@ -28,7 +28,7 @@ test(
       expect(subnets.map((s) => [s.name, s.cidr, s.gateway_ip])).toEqual([[subnet, '10.61.0.0/24', '10.61.0.1']]);
       return made.id;
     });
-    await openstack.serverOn(built, 'guivm', networkId);
+    built = await tenants.serverOn(built, 'guivm', networkId);
 
     await test.step('no router yet: the gateway address does not answer', async () => {
       expect(await send(built, 'guivm', '10.61.0.1', { kind: 'icmp' }, false)).not.toPass();

@@ -10,7 +10,7 @@ test(
   'dashboard: a security group rule added in Horizon opens the port, for members only',
   {
     tag: ['@gui', '@regression', '@sg'],
-    annotation: [{ type: 'id', description: 'NV-GUI-003' }, { type: 'requires', description: 'gui:horizon' }, { type: 'requires', description: 'orchestrator:openstack' }],
+    annotation: [{ type: 'id', description: 'NV-GUI-003' }, { type: 'requires', description: 'gui:horizon' }],
   },
   async ({ deploy, horizon, logInAs, send }) => {
     const built = await deploy('topologies/security-group.yaml');

@@ -14,13 +14,13 @@ test(
   'dashboard: a subnet added on the Subnets tab is in Neutron and listed; an overlapping one is refused; Delete Subnet removes it',
   {
     tag: ['@gui', '@regression', '@l3'],
-    annotation: [{ type: 'id', description: 'NV-GUI-005' }, { type: 'requires', description: 'gui:horizon' }, { type: 'requires', description: 'orchestrator:openstack' }],
+    annotation: [{ type: 'id', description: 'NV-GUI-005' }, { type: 'requires', description: 'gui:horizon' }],
   },
-  async ({ deploy, horizon, openstack, logInAs }) => {
+  async ({ deploy, horizon, tenants, logInAs }) => {
     const built = await deploy('topologies/gui-tenant.yaml');
     const network = `${built.prefix}net1`;
     const added: SubnetRow = { name: `${built.prefix}net1-extra`, cidr: '10.60.1.0/24', gateway: '10.60.1.1' };
-    const neutron = openstack.tenantNeutron(built);
+    const neutron = tenants.neutron(built);
     const [net] = await neutron.list<Network>('network', { name: network });
     const byCidr = (a: SubnetRow, b: SubnetRow) => a.cidr.localeCompare(b.cidr);
     const inNeutron = async () => (await neutron.list<Subnet>('subnet', { network_id: net.id })).map((s) => ({ name: s.name, cidr: s.cidr, gateway: s.gateway_ip ?? '' })).sort(byCidr);

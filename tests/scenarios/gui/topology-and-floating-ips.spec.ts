@@ -12,12 +12,12 @@ test(
   "dashboard: network topology and floating IPs show the tenant's own resources, as Neutron lists them",
   {
     tag: ['@gui', '@regression', '@tenancy', '@fip'],
-    annotation: [{ type: 'id', description: 'NV-GUI-004' }, { type: 'requires', description: 'gui:horizon' }, { type: 'requires', description: 'orchestrator:openstack' }],
+    annotation: [{ type: 'id', description: 'NV-GUI-004' }, { type: 'requires', description: 'gui:horizon' }],
   },
-  async ({ deploy, horizon, openstack, logInAs }) => {
+  async ({ deploy, horizon, tenants, logInAs }) => {
     const built = await deploy('topologies/tenants-floating-ip.yaml');
     const ids = async (tenant: string) => {
-      const neutron = openstack.tenantNeutron(built, tenant);
+      const neutron = tenants.neutron(built, tenant);
       const [networks, routers] = await Promise.all([neutron.list<Network>('network'), neutron.list<Router>('router')]);
       return { networks: networks.map((n) => n.id).sort(), routers: routers.map((r) => r.id).sort() };
     };

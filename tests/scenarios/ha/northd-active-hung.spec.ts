@@ -14,8 +14,8 @@ import { expect, test } from '../../../fixtures';
 test(
   'active northd hung: the standby takes over, the resumed one comes back as standby',
   { tag: ['@ha', '@serial', '@fip'], annotation: [{ type: 'id', description: 'NV-HA-009' }, { type: 'requires', description: 'ha:northd' }, { type: 'requires', description: 'fip' }, { type: 'requires', description: 'ssh:hosts' }] },
-  async ({ deploy, faults, hosts, send, orchestrator }, testInfo) => {
-    const built = await deploy('topologies/ha.yaml');
+  async ({ deploy, faults, hosts, send, floatingIps }, testInfo) => {
+    let built = await deploy('topologies/ha.yaml');
     const active = (await northdStatuses(hosts)).find((n) => n.status === 'active');
     expect(active, 'an ovn-northd is active').toBeDefined();
 
@@ -29,7 +29,7 @@ test(
       expect(await send(built, 'runner', 'fip2', { kind: 'tcp', port: 5000 }, false)).not.toPass();
     });
     await test.step('bound to vm2 through the new active northd, the floating IP lands on vm2', async () => {
-      await orchestrator.associateFloatingIp(built, 'fip2', 'vm2');
+      built = await floatingIps.associate(built, 'fip2', 'vm2');
       const reply = await send(built, 'runner', 'fip2', { kind: 'tcp', port: 5000 });
       expect(reply).toPass();
       expect(reply.reply?.split(' ')[0]).toBe('vm2');

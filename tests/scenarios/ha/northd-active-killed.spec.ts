@@ -12,8 +12,8 @@ import { expect, test } from '../../../fixtures';
 test(
   'active northd killed: the standby takes over, new configuration still reaches the chassis',
   { tag: ['@ha', '@serial', '@fip'], annotation: [{ type: 'id', description: 'NV-HA-004' }, { type: 'requires', description: 'ha:northd' }, { type: 'requires', description: 'fip' }, { type: 'requires', description: 'ssh:hosts' }] },
-  async ({ deploy, faults, hosts, send, orchestrator }, testInfo) => {
-    const built = await deploy('topologies/ha.yaml');
+  async ({ deploy, faults, hosts, send, floatingIps }, testInfo) => {
+    let built = await deploy('topologies/ha.yaml');
 
     const killed = await faults.killActiveNorthd();
     await test.step(`an ovn-northd other than the one on ${killed.host} turns active`, async () => {
@@ -26,7 +26,7 @@ test(
     });
     await test.step('bound to vm2 through the new active northd, the floating IP lands on vm2', async () => {
       const started = Date.now();
-      await orchestrator.associateFloatingIp(built, 'fip2', 'vm2');
+      built = await floatingIps.associate(built, 'fip2', 'vm2');
       const reply = await send(built, 'runner', 'fip2', { kind: 'tcp', port: 5000 });
       testInfo.annotations.push({ type: 'measured', description: `floating IP bound and answering ${Date.now() - started} ms after the request` });
       expect(reply).toPass();

@@ -13,8 +13,8 @@ import { gatewaySettles } from '../../../fixtures/gateway';
 test(
   'SB leader killed: no traffic lost, new configuration still reaches the chassis, the old leader rejoins',
   { tag: ['@ha', '@serial', '@fip'], annotation: [{ type: 'id', description: 'NV-HA-002' }, { type: 'requires', description: 'ha:sb-cluster' }, { type: 'requires', description: 'fip' }, { type: 'requires', description: 'ssh:hosts' }] },
-  async ({ deploy, faults, monitor, hosts, send, orchestrator }, testInfo) => {
-    const built = await deploy('topologies/ha.yaml');
+  async ({ deploy, faults, monitor, hosts, send, floatingIps }, testInfo) => {
+    let built = await deploy('topologies/ha.yaml');
     await test.step('the gateway port settles before the fault', () => gatewaySettles(hosts, built, 'r1'));
     const traffic = await Promise.all([monitor(built, 'vm1', 'vm2', 'icmp'), monitor(built, 'vm1', 'vm2', 'tcp'), monitor(built, 'runner', 'fip1', 'udp')]);
 
@@ -28,7 +28,7 @@ test(
       expect(await send(built, 'runner', 'fip2', { kind: 'tcp', port: 5000 }, false)).not.toPass();
     });
     await test.step('bound to vm2 under the new leader, the floating IP lands on vm2', async () => {
-      await orchestrator.associateFloatingIp(built, 'fip2', 'vm2');
+      built = await floatingIps.associate(built, 'fip2', 'vm2');
       const reply = await send(built, 'runner', 'fip2', { kind: 'tcp', port: 5000 });
       expect(reply).toPass();
       expect(reply.reply?.split(' ')[0]).toBe('vm2');

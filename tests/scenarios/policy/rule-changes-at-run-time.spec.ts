@@ -9,14 +9,16 @@ import { expect, test } from '../../../fixtures';
 test(
   'network policy: rules flip between allow and deny at run time',
   { tag: ['@regression', '@policy'], annotation: [{ type: 'id', description: 'NV-POL-002' }, { type: 'requires', description: 'policy' }] },
-  async ({ deploy, send, orchestrator }) => {
-    const built = await deploy('topologies/network-policy.yaml');
+  async ({ deploy, send, policies }) => {
+    let built = await deploy('topologies/network-policy.yaml');
     const flow = async (from: string, to: string, port: number, verdict: 'allow' | 'deny') => {
       const result = await send(built, from, to, { kind: 'tcp', port }, verdict === 'allow');
       await test.step(`${from} -> ${to} tcp/${port}: ${verdict}`, () => (verdict === 'allow' ? expect(result).toPass() : expect(result).not.toPass()));
     };
     const flip = (policy: string, rule: number, action: 'allow' | 'deny') =>
-      test.step(`set ${policy} rule ${rule} to ${action}`, () => orchestrator.setPolicyRuleAction(built, policy, rule, action));
+      test.step(`set ${policy} rule ${rule} to ${action}`, async () => {
+        built = await policies.setRuleAction(built, policy, rule, action);
+      });
 
     await test.step('ops rule 0: deny -> allow -> deny', async () => {
       await flow('admin', 'db', 5000, 'deny');

@@ -10,8 +10,8 @@ import { expect, test } from '../../../fixtures';
 test(
   'security group: a rule added at run time takes effect, and stops when removed',
   { tag: ['@regression', '@sg'], annotation: [{ type: 'id', description: 'NV-SG-005' }] },
-  async ({ deploy, reachability, orchestrator }) => {
-    const built = await deploy('topologies/sg-runtime.yaml');
+  async ({ deploy, reachability, securityGroups }) => {
+    let built = await deploy('topologies/sg-runtime.yaml');
     const rule = { direction: 'ingress', protocol: 'tcp', ports: 5000 } as const;
     const allowing = (flows: string[]): MatrixSpec => ({
       from: ['client'],
@@ -25,11 +25,11 @@ test(
       expect(await reachability(built, allowing(['icmp']))).toBeAsExpected();
     });
     await test.step('rule "ingress tcp 5000" added: TCP/5000 passes', async () => {
-      await orchestrator.addSecurityGroupRule(built, 'web', rule);
+      built = await securityGroups.addRule(built, 'web', rule);
       expect(await reachability(built, allowing(['icmp', 'tcp/5000']))).toBeAsExpected();
     });
     await test.step('rule removed: TCP/5000 is dropped again', async () => {
-      await orchestrator.removeSecurityGroupRule(built, 'web', rule);
+      built = await securityGroups.removeRule(built, 'web', rule);
       expect(await reachability(built, allowing(['icmp']))).toBeAsExpected();
     });
   },

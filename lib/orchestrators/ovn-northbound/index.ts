@@ -1,0 +1,11 @@
+import type { OrchestratorKind } from '../types';
+
+/** The driver that programs OVN's northbound DB directly (as a CMS would): any OVN deployment, no cloud layer needed. */
+export const ovnNorthbound: OrchestratorKind = {
+  name: 'ovn-northbound',
+  summary: "writes the topology into OVN's northbound DB and plugs workloads into namespaces on the chassis over SSH",
+  builds: ['policies', 'serviceChains', 'mirrors'],
+  keeps: () => true,
+  problem: (target) => (target.ovn ? undefined : 'it programs OVN: add ovn.northbound and ovn.southbound to the target file'),
+  open: async (target, hosts) => new (await import('./driver')).OvnNorthboundOrchestrator(target, hosts),
+};

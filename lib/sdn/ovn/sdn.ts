@@ -1,0 +1,97 @@
+import type { Deployment, Orchestrator } from '../../orchestrators/types';
+import type { TargetHosts } from '../../target/hosts';
+import type { Target } from '../../target/schema';
+import { NetvetError } from '../../util/errors';
+import { run } from '../../util/exec';
+import type { Attachment, Evidence, ExplainedFlow, NetworkSegment, Sdn, SdnHealth, SdnNode } from '../types';
+import { ovnNamesOf } from './binding';
+import { OvnExplainer } from './explain';
+import { checkTargetHealth, describeHealth } from './health';
+import { listNorthbound } from './northbound-rows';
+import { ovnSegment } from './segment';
+import { Southbound } from './southbound';
+
+/** OVN as netvet observes it: its databases read with ovn-nbctl/ovn-sbctl, its hosts over SSH. */
+export class OvnSdn implements Sdn {
+  readonly name = 'ovn';
+  constructor(
+    private readonly target: Target,
+    private readonly hosts: TargetHosts,
+  ) {}
+
+  /** The databases, where the target file gives them: a cloud may be run without telling netvet (`what` netvet then cannot do). */
+  private databases(what: string): NonNullable<Target['ovn']> {
+    if (!this.target.ovn) {
+      throw new NetvetError(
+        `target '${this.target.name}' gives no OVN databases, so netvet cannot ${what}`,
+        'on an OVN deployment (ML2/OVN too), add ovn.northbound and ovn.southbound to the target file; elsewhere, trust the probe and read the reachability matrix',
+      );
+    }
+    return this.target.ovn;
+  }
+
+  async health(): Promise<SdnHealth> {
+    const health = await checkTargetHealth(this.hosts);
+    return { healthy: health.healthy, problems: health.problems, text: describeHealth(health) };
+  }
+
+  /** Chassis as the southbound DB registers them, matched to target hosts by tunnel address or hostname. */
+  async nodes(): Promise<SdnNode[]> {
+    const sb = new Southbound(this.databases('read its chassis').southbound);
+    const [chassis, encaps] = await Promise.all([sb.find('Chassis', ['_uuid', 'name', 'hostname', 'encaps']), sb.find('Encap', ['_uuid', 'type', 'ip'])]);
+    const encapById = new Map(encaps.map((e) => [String(e._uuid), { kind: String(e.type), address: String(e.ip) }]));
+    return chassis.map((c) => {
+      const tunnels = String(c.encaps).split(' ').flatMap((id) => encapById.get(id) ?? []);
+      const host = this.target.hosts.find((h) => tunnels.some((t) => t.address === h.data?.address)) ?? this.target.hosts.find((h) => h.name === c.hostname);
+      return { host: host?.name ?? String(c.hostname), name: String(c.name), tunnels };
+    });
+  }
+
+  async segment(deployment: Deployment, network: string, orchestrator: Orchestrator): Promise<NetworkSegment> {
+    if (!deployment.topology.networks.some((n) => n.name === network)) {
+      throw new NetvetError(`the deployment ${deployment.prefix} has no network '${network}'`, `use one of: ${deployment.topology.networks.map((n) => n.name).join(', ')}`);
+    }
+    const { southbound } = this.databases(`tell the id network '${network}' carries on the wire`);
+    const names = await ovnNamesOf(orchestrator, deployment);
+    return ovnSegment(southbound, network, names.switchOf(network));
+  }
+
+  async explain(deployment: Deployment, flow: ExplainedFlow, orchestrator: Orchestrator): Promise<Evidence> {
+    const { northbound } = this.databases(`trace ${flow.from} -> ${flow.to} through the datapath`);
+    const names = await ovnNamesOf(orchestrator, deployment);
+    return new OvnExplainer(this.target, { list: (table, columns) => listNorthbound(northbound, table, columns) }, names).explain(deployment, flow);
+  }
+
+  /** What differs from what the deployment asked for; today: chassis that tunnel with another encapsulation than their peers. */
+  async drift(): Promise<string[]> {
+    const nodes = await this.nodes();
+    const kindOf = (node: SdnNode) => node.tunnels.map((t) => t.kind).sort().join('+') || 'no tunnel';
+    const counts = new Map<string, number>();
+    for (const node of nodes) counts.set(kindOf(node), (counts.get(kindOf(node)) ?? 0) + 1);
+    if (counts.size < 2) return [];
+    const usual = [...counts].sort((a, b) => b[1] - a[1])[0][0];
+    return nodes.filter((n) => kindOf(n) !== usual).map((n) => `chassis ${n.host} ('${n.name}') tunnels with ${kindOf(n)}, its peers with ${usual}`);
+  }
+
+  async diagnose(deployment: Deployment): Promise<Attachment[]> {
+    const ovn = this.databases('show its state');
+    const nbctl = ['ovn-nbctl', `--db=${ovn.northbound}`];
+    const text = async (name: string, argv: string[]) => {
+      const result = await run(argv, { allowFail: true, timeoutMs: 20_000 });
+      return { name, body: result.stdout || result.stderr };
+    };
+    const hosts = [...new Set(Object.values(deployment.workloads).map((w) => w.host))];
+    return Promise.all([
+      text('ovn-nbctl show', [...nbctl, 'show']),
+      text('ovn-sbctl show', ['ovn-sbctl', `--db=${ovn.southbound}`, 'show']),
+      text('ACLs', [...nbctl, '--columns=direction,priority,match,action', 'list', 'ACL']),
+      text('NAT', [...nbctl, '--columns=type,external_ip,logical_ip', 'list', 'NAT']),
+      text('load balancers (port forwardings)', [...nbctl, '--columns=name,protocol,vips', 'list', 'Load_Balancer']),
+      text('router policies', [...nbctl, '--columns=priority,match,action,nexthops', 'list', 'Logical_Router_Policy']),
+      ...hosts.map(async (host) => {
+        const log = await this.hosts.shell(host).exec(['sh', '-c', 'tail -n 100 "${OVN_LOGDIR:-/var/log/ovn}/ovn-controller.log"']);
+        return { name: `ovn-controller log on ${host}`, body: log.stdout || log.stderr };
+      }),
+    ]);
+  }
+}

@@ -1,0 +1,105 @@
+import type { Deployment, Orchestrator } from '../orchestrators/types';
+import type { TargetHosts } from '../target/hosts';
+import type { Encapsulation, Target } from '../target/schema';
+import type { ProbeKind } from '../traffic/probe';
+
+/** A named text for the report (a table dump, a log tail). */
+export interface Attachment {
+  name: string;
+  body: string;
+}
+
+/** What a frame between nodes carries a network's id in: a tunnel header, or an 802.1Q tag. */
+export type WireKind = Encapsulation | 'vlan';
+
+/** A network as the SDN identifies it: what a tunnel between nodes carries for its packets. */
+export interface NetworkSegment {
+  network: string;
+  /** The network's own id in the SDN (OVN: the datapath's tunnel key; a VLAN id; a VRF's label). */
+  id: number;
+  /**
+   * The id a tunnel of `kind` carries for a packet to the workload port `port` (its `id`): the VNI
+   * for Geneve and VXLAN, the bottom MPLS label for MPLSoUDP/MPLSoGRE, the VLAN id for `vlan`.
+   * Throws for a kind the SDN does not carry this network with.
+   */
+  onWire(kind: WireKind, port: string): number;
+}
+
+/** One probe's flow, for `explain`: endpoint names as the scenario wrote them, and their addresses. */
+export interface ExplainedFlow {
+  from: string;
+  to: string;
+  kind: ProbeKind;
+  port?: number;
+  sourceAddress: string;
+  destinationAddress: string;
+  /** What the probe saw, so the evidence can say where to look when the datapath disagrees. */
+  observed?: 'allow' | 'deny';
+}
+
+/** The datapath's own account of a flow: what decided it, in plain words, and the raw material. */
+export interface Evidence {
+  /** The deciding stage: `dropped by ACL "..." (to-lport, priority 1001, drop) ... on switch nv1-net1`. */
+  verdict: string;
+  /** Each decision on the way (ACLs, routes, NAT), then what became of the packet (and of its reply). */
+  path: string[];
+  /** For the report: the datapath trace, the logical flows of the deciding stages. */
+  details: Attachment[];
+}
+
+/** A target host as the SDN knows it (OVN: a chassis), read from the SDN, never assumed from the host's name. */
+export interface SdnNode {
+  host: string;
+  /** The SDN's name for it (OVN: the chassis name, its system-id). */
+  name: string;
+  /** Addresses its tunnels start and end on, with their kinds. */
+  tunnels: Array<{ kind: string; address: string }>;
+}
+
+/** The SDN's health: every problem names what is wrong and the fix. */
+export interface SdnHealth {
+  healthy: boolean;
+  problems: string[];
+  /** The whole report, as `lab status` and `target check` print it. */
+  text: string;
+}
+
+/**
+ * What each SDN needs an orchestrator to tell it about a deployment: how the SDN's objects made for
+ * it are named, and how to say them in the topology's words. Each SDN folder adds its entry by
+ * declaration merging (lib/sdn/ovn/binding.ts adds `ovn`), so the orchestrator interface names no
+ * SDN type.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface SdnBindings {}
+
+/**
+ * One SDN (OVN; a BGP VPN next) as netvet observes and perturbs it, whoever drives it: health,
+ * nodes, network segments and their on-wire ids, explanations of a flow's fate in the topology's
+ * words, what drifted from what a deployment asked for, and diagnostics for the report.
+ */
+export interface Sdn {
+  readonly name: string;
+  health(): Promise<SdnHealth>;
+  nodes(): Promise<SdnNode[]>;
+  /** How the SDN identifies one of a deployment's networks, and the id its tunnels carry on the wire. */
+  segment(deployment: Deployment, network: string, orchestrator: Orchestrator): Promise<NetworkSegment>;
+  /** What decides a flow's fate, traced through the datapath (OVN: ovn-trace); absent where the SDN cannot say. */
+  explain?(deployment: Deployment, flow: ExplainedFlow, orchestrator: Orchestrator): Promise<Evidence>;
+  /**
+   * What the SDN holds now that differs from what the deployment asked for ("security group web:
+   * its 6 ACLs are gone"), in the topology's words; empty when nothing drifted.
+   */
+  drift(deployment: Deployment, orchestrator: Orchestrator): Promise<string[]>;
+  /** The SDN's own view of a deployment, attached to the report when a test fails. */
+  diagnose(deployment: Deployment, orchestrator: Orchestrator): Promise<Attachment[]>;
+}
+
+/** An SDN netvet knows: its name, what it offers a target, and how to open it. */
+export interface SdnKind {
+  readonly name: string;
+  readonly summary: string;
+  /** Capabilities the SDN gives a target, from the target's facts (its encapsulations, its databases). */
+  capabilities(target: Target): string[];
+  open(target: Target, hosts: TargetHosts): Promise<Sdn>;
+}

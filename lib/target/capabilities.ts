@@ -1,0 +1,17 @@
+import type { OrchestratorKind, OptionalSection } from '../orchestrators/types';
+import type { SdnKind } from '../sdn/types';
+import type { Target } from './schema';
+
+/** The capability a topology section gives when the driver builds it. */
+const SECTION_CAPABILITY: Record<OptionalSection, string> = { policies: 'policy', serviceChains: 'service-chain', mirrors: 'mirror' };
+
+/**
+ * What a target offers through one driver, derived in this one place: the facts its file declares
+ * (HA, underlay, gateways), what its SDN offers, the sections the driver builds, less what the
+ * driver cannot drive. Scenarios ask for these, never for a driver.
+ */
+export function capabilitiesOf(target: Target, sdn: SdnKind, driver: OrchestratorKind): string[] {
+  const declared = target.capabilities.filter((c) => !c.startsWith('orchestrator:') && !c.startsWith('sdn:'));
+  const offered = [...declared, ...sdn.capabilities(target), ...driver.builds.map((s) => SECTION_CAPABILITY[s])];
+  return [...new Set([`sdn:${sdn.name}`, `orchestrator:${driver.name}`, ...offered.filter((c) => driver.keeps(c, target))])];
+}
