@@ -1,4 +1,5 @@
 import type { Deployment, Orchestrator } from '../orchestrators/types';
+import type { ChangeJournal, EncapsulationChange } from '../target/changes';
 import type { TargetHosts } from '../target/hosts';
 import type { Encapsulation, Target } from '../target/schema';
 import type { ProbeKind } from '../traffic/probe';
@@ -56,6 +57,29 @@ export interface SdnNode {
   tunnels: Array<{ kind: string; address: string }>;
 }
 
+/**
+ * The tunnel encapsulation of a whole deployment switched at run time and put back: done means the
+ * SDN's own state agrees. The originals are journaled before anything changes, so `netvet cleanup`
+ * restores them after a killed run.
+ */
+export interface EncapsulationSwitch {
+  switchTo(kind: Encapsulation): Promise<void>;
+  /** How the nodes differ now from what the last switch set, in words; empty when they all agree. */
+  disagreements(): Promise<string[]>;
+  /** Puts back what each node had before the first switch; does nothing when nothing was switched. */
+  restore(): Promise<void>;
+  /** Restores what a killed run's switch recorded (`netvet cleanup`); forgets the record once done. */
+  restoreRecorded(change: EncapsulationChange, journal: ChangeJournal): Promise<void>;
+}
+
+/** One step of an upgrade procedure and how long it took. */
+export interface UpgradeStep {
+  step: string;
+  ms: number;
+  /** What the step saw (a converted schema version, say). */
+  detail?: string;
+}
+
 /** The SDN's health: every problem names what is wrong and the fix. */
 export interface SdnHealth {
   healthy: boolean;
@@ -81,6 +105,12 @@ export interface SdnBindings {}
 export interface Sdn {
   readonly name: string;
   health(): Promise<SdnHealth>;
+  /** Polls until healthy or `withinMs` passes; the last health seen either way. */
+  healthWithin(withinMs: number): Promise<SdnHealth>;
+  /** Switches the encapsulation of every node (`targetFile` is journaled so cleanup can reach the target again). */
+  encapsulationSwitch(targetFile: string): EncapsulationSwitch;
+  /** The SDN's own rolling upgrade when the target gives no upgrade command: every daemon restarted in turn, healthy after each. */
+  rollingUpgrade(log: (line: string) => void): Promise<UpgradeStep[]>;
   nodes(): Promise<SdnNode[]>;
   /** How the SDN identifies one of a deployment's networks, and the id its tunnels carry on the wire. */
   segment(deployment: Deployment, network: string, orchestrator: Orchestrator): Promise<NetworkSegment>;

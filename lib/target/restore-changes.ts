@@ -2,9 +2,7 @@ import { existsSync } from 'node:fs';
 import { describeError } from '../util/errors';
 import { stillRunning } from '../util/process-identity';
 import { ChangeJournal } from './changes';
-import { ChassisEncapsulation } from '../sdn/ovn/encapsulation';
-import { TargetHosts } from './hosts';
-import { loadTarget } from './load';
+import { withTarget } from '../orchestrators/lifecycle';
 
 export interface ChangeCleanupItem {
   what: string;
@@ -39,12 +37,7 @@ export async function cleanupChanges(options: { all?: boolean; dryRun?: boolean 
     items.push(item);
     if (options.dryRun) continue;
     try {
-      const hosts = new TargetHosts(await loadTarget(change.targetFile));
-      try {
-        await new ChassisEncapsulation(hosts.target, hosts, change.targetFile).restoreRecorded(change, journal);
-      } finally {
-        await hosts.close();
-      }
+      await withTarget(change.targetFile, ({ sdn }) => sdn.encapsulationSwitch(change.targetFile).restoreRecorded(change, journal));
     } catch (error) {
       item.error = describeError(error);
     }

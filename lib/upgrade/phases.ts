@@ -3,9 +3,9 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { LocalShell } from '../access';
 import type { Deployment } from '../orchestrators';
+import { withTarget, type OpenTarget } from '../orchestrators/lifecycle';
 import { applyTopologyFile, destroyTopologies, withKeptDeployment } from '../orchestrators/runs';
 import { pollFor } from '../sdn/ovn/cluster';
-import { describeHealth, waitForHealth } from '../sdn/ovn/health';
 import { TargetHosts } from '../target/hosts';
 import { loadTarget } from '../target/load';
 import { settledGateway } from '../sdn/ovn/control-plane';
@@ -16,7 +16,6 @@ import { monitorBetween, monitorEnds, reattachMonitor } from '../traffic/monitor
 import { summarize, violations } from '../traffic/monitor-expect';
 import { probe, probeUntilOk, type ProbeKind } from '../traffic/probe';
 import { NetvetError } from '../util/errors';
-import { RollingRestart } from '../sdn/ovn/rolling-restart';
 import { defaultStateFile, readState, removeState, writeState, type UpgradeState } from './state';
 
 /**
@@ -84,27 +83,18 @@ async function workloadChecks(deployment: Deployment, hosts: TargetHosts): Promi
   );
 }
 
-async function healthyOrThrow(hosts: TargetHosts, when: string, withinMs: number): Promise<void> {
-  const health = await waitForHealth(hosts, withinMs);
-  if (!health.healthy) throw new NetvetError(`target '${hosts.target.name}' is unhealthy ${when}:\n${describeHealth(health)}`, 'repair the target (netvet lab status, for a lab), then run this phase again');
-}
-
-async function withHosts<T>(targetFile: string, body: (hosts: TargetHosts) => Promise<T>): Promise<T> {
-  const hosts = new TargetHosts(await loadTarget(targetFile));
-  try {
-    return await body(hosts);
-  } finally {
-    await hosts.close();
-  }
+async function healthyOrThrow({ sdn, target }: OpenTarget, when: string, withinMs: number): Promise<void> {
+  const health = await sdn.healthWithin(withinMs);
+  if (!health.healthy) throw new NetvetError(`target '${target.name}' is unhealthy ${when}:\n${health.text}`, 'repair the target (netvet target check, or netvet lab status for a lab), then run this phase again');
 }
 
 /** `upgrade pre`: a healthy target, the workloads built and working, background traffic started, the state saved. */
 export async function upgradePre(options: PhaseOptions): Promise<UpgradeState> {
   const log = options.log ?? (() => undefined);
-  return withHosts(options.targetFile, async (hosts) => {
-    const stateFile = options.stateFile ?? defaultStateFile(hosts.target);
+  return withTarget(options.targetFile, async (open) => {
+    const stateFile = options.stateFile ?? defaultStateFile(open.target);
     if (existsSync(stateFile)) throw new NetvetError(`an upgrade is already in progress (${stateFile})`, "finish it with 'netvet upgrade post', or remove the file and 'netvet cleanup --all'");
-    await healthyOrThrow(hosts, 'before the upgrade', 60_000);
+    await healthyOrThrow(open, 'before the upgrade', 60_000);
     const { deployment: built } = await applyTopologyFile(UPGRADE_TOPOLOGY, options.targetFile);
     log(`pre: built ${built.prefix} (${Object.keys(built.workloads).join(', ')})`);
     const started: UpgradeState['monitors'] = [];
@@ -159,23 +149,23 @@ function runCommand(command: string, targetFile: string, timeoutMinutes: number,
 /** `upgrade run`: the target's procedure (its upgrade.command, else the rolling restart), healthy before and after. */
 export async function upgradeRun(options: PhaseOptions): Promise<UpgradeState> {
   const log = options.log ?? (() => undefined);
-  return withHosts(options.targetFile, async (hosts) => {
-    const stateFile = options.stateFile ?? defaultStateFile(hosts.target);
+  return withTarget(options.targetFile, async (open) => {
+    const stateFile = options.stateFile ?? defaultStateFile(open.target);
     const state = readState(stateFile);
-    await healthyOrThrow(hosts, 'before the upgrade', 60_000);
+    await healthyOrThrow(open, 'before the upgrade', 60_000);
     const startedAt = new Date().toISOString();
     const started = Date.now();
-    const command = hosts.target.upgrade;
+    const command = open.target.upgrade;
     let steps;
     if (command) {
       await runCommand(command.command, options.targetFile, command.timeoutMinutes, log);
       steps = [{ step: `upgrade command: ${command.command}`, ms: Date.now() - started }];
     } else {
-      steps = await new RollingRestart(hosts, log).run();
+      steps = await open.sdn.rollingUpgrade(log);
     }
     state.upgrade = { procedure: command ? 'command' : 'rolling restart', startedAt, finishedAt: new Date().toISOString(), steps };
     writeState(stateFile, state);
-    await healthyOrThrow(hosts, 'after the upgrade', 120_000);
+    await healthyOrThrow(open, 'after the upgrade', 120_000);
     return state;
   });
 }
@@ -195,9 +185,9 @@ export async function upgradePost(options: PhaseOptions): Promise<PostResult> {
   const traffic: MonitorReport[] = [];
   const stopped = new Set<UpgradeState['monitors'][number]>();
   try {
-    await withKeptDeployment({ prefix: state.prefix }, options.targetFile, async ({ deployment, hosts }) => {
-      const health = await waitForHealth(hosts, 120_000);
-      if (!health.healthy) problems.push(`the target is unhealthy after the upgrade:\n${describeHealth(health)}`);
+    await withKeptDeployment({ prefix: state.prefix }, options.targetFile, async ({ deployment, hosts, open }) => {
+      const health = await open.sdn.healthWithin(120_000);
+      if (!health.healthy) problems.push(`the target is unhealthy after the upgrade:\n${health.text}`);
       checks = await workloadChecks(deployment, hosts);
       problems.push(...checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`));
       for (const m of state.monitors) {

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import type { Target } from '../target/schema';
 import type { MonitorKind, MonitorPlacement } from '../traffic/monitor';
 import { NetvetError } from '../util/errors';
-import type { UpgradeStep } from '../sdn/ovn/rolling-restart';
+import type { UpgradeStep } from '../sdn/types';
 import { stateRoot } from '../util/state';
 
 /**

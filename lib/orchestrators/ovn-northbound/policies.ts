@@ -71,7 +71,6 @@ export async function setPolicyRuleAction(nb: Northbound, deployment: Deployment
   const rows = (await nb.list('ACL', ['_uuid', 'external_ids'])).filter((row) => marks.every((m) => row.external_ids.split(' ').includes(m)));
   if (!rows.length) throw new NetvetError(`no ACL of rule ${index} of policy '${policyName}' is left in the northbound database`, 'something removed it behind netvet: rebuild the topology');
   await nb.run(rows.map((row) => ['set', 'ACL', row._uuid, `action=${aclAction(action)}`]), { wait: 'hv' });
-  policy.rules[index] = { ...policy.rules[index], action };
 }
 
 const aclAction = (action: PolicyAction) => (action === 'allow' ? 'allow-related' : 'drop');

@@ -7,7 +7,7 @@ import { ruleAcl } from './security-groups';
 
 /**
  * Security group rules changed at run time: one ACL added to or removed from the group's port
- * group. Nothing new is journaled: the ACLs die with their port group.
+ * group. No undo is journaled: the ACLs die with their port group (the change itself is, by the driver).
  */
 export async function addSecurityGroupRule(nb: Northbound, deployment: Deployment, groupName: string, spec: SecurityGroupRuleSpec): Promise<void> {
   const names = new Names(deployment.prefix);
@@ -17,7 +17,6 @@ export async function addSecurityGroupRule(nb: Northbound, deployment: Deploymen
     throw new NetvetError(`security group '${groupName}' already has the rule ${JSON.stringify(spec)}`, 'add a rule the group does not have');
   }
   await nb.run([['acl-add', ...acl]], { wait: 'hv' });
-  group.rules.push(rule);
 }
 
 export async function removeSecurityGroupRule(nb: Northbound, deployment: Deployment, groupName: string, spec: SecurityGroupRuleSpec): Promise<void> {
@@ -29,5 +28,4 @@ export async function removeSecurityGroupRule(nb: Northbound, deployment: Deploy
     throw new NetvetError(`security group '${groupName}' has no rule ${JSON.stringify(spec)}`, `its rules match: ${group.rules.map((r) => ruleAcl(names, group, r)[3]).join('; ') || 'nothing'}`);
   }
   await nb.run([['acl-del', pg, direction, priority, match]], { wait: 'hv' });
-  group.rules.splice(index, 1);
 }

@@ -5,6 +5,7 @@ import type { TargetHosts } from '../../target/hosts';
 import { describeHealth, waitForHealth } from './health';
 import { chassisHosts, clusterHosts, clusterStatus, CLUSTERS, northdStatuses, ovnOf, rundirExpression, waitForChassisSync, type ClusterName } from './control-plane';
 import { NetvetError } from '../../util/errors';
+import type { UpgradeStep } from '../types';
 
 /** The schemas the installed OVS and OVN packages ship, where they install them. */
 const INSTALLED_SCHEMA = {
@@ -15,12 +16,6 @@ const INSTALLED_SCHEMA = {
 
 /** Where the OVS package installs the script `ovs-ctl restart` saves the OpenFlow tables with. */
 const OVS_SAVE = '/usr/share/openvswitch/scripts/ovs-save';
-
-export interface UpgradeStep {
-  step: string;
-  ms: number;
-  detail?: string;
-}
 
 async function must(shell: Shell, argv: string[], what: string): Promise<string> {
   const result = await shell.exec(argv, { timeoutMs: 120_000 });

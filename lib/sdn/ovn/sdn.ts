@@ -3,13 +3,19 @@ import type { TargetHosts } from '../../target/hosts';
 import type { Target } from '../../target/schema';
 import { NetvetError } from '../../util/errors';
 import { run } from '../../util/exec';
-import type { Attachment, Evidence, ExplainedFlow, NetworkSegment, Sdn, SdnHealth, SdnNode } from '../types';
+import type { Attachment, EncapsulationSwitch, Evidence, ExplainedFlow, NetworkSegment, Sdn, SdnHealth, SdnNode, UpgradeStep } from '../types';
+import { ChassisEncapsulation } from './encapsulation';
+import { RollingRestart } from './rolling-restart';
 import { ovnNamesOf } from './binding';
 import { OvnExplainer } from './explain';
-import { checkTargetHealth, describeHealth } from './health';
+import { checkTargetHealth, describeHealth, waitForHealth, type TargetHealth } from './health';
 import { listNorthbound } from './northbound-rows';
 import { ovnSegment } from './segment';
 import { Southbound } from './southbound';
+
+function summary(health: TargetHealth): SdnHealth {
+  return { healthy: health.healthy, problems: health.problems, text: describeHealth(health) };
+}
 
 /** OVN as netvet observes it: its databases read with ovn-nbctl/ovn-sbctl, its hosts over SSH. */
 export class OvnSdn implements Sdn {
@@ -31,8 +37,19 @@ export class OvnSdn implements Sdn {
   }
 
   async health(): Promise<SdnHealth> {
-    const health = await checkTargetHealth(this.hosts);
-    return { healthy: health.healthy, problems: health.problems, text: describeHealth(health) };
+    return summary(await checkTargetHealth(this.hosts));
+  }
+
+  async healthWithin(withinMs: number): Promise<SdnHealth> {
+    return summary(await waitForHealth(this.hosts, withinMs));
+  }
+
+  encapsulationSwitch(targetFile: string): EncapsulationSwitch {
+    return new ChassisEncapsulation(this.target, this.hosts, targetFile);
+  }
+
+  rollingUpgrade(log: (line: string) => void): Promise<UpgradeStep[]> {
+    return new RollingRestart(this.hosts, log).run();
   }
 
   /** Chassis as the southbound DB registers them, matched to target hosts by tunnel address or hostname. */
