@@ -7,6 +7,7 @@ import { loadTarget } from '../target/load';
 import type { Target } from '../target/schema';
 import { loadTopology, type Topology } from '../topology';
 import { NetvetError } from '../util/errors';
+import { deepFreeze } from '../util/freeze';
 import { RunJournal } from './journal';
 import { orchestratorKind } from './registry';
 import type { Deployment, OptionalSection, Orchestrator, OrchestratorKind } from './types';
@@ -80,7 +81,7 @@ export async function build(open: Pick<OpenTarget, 'orchestrator' | 'targetFile'
   assertBuildable(topology, orchestratorKind(orchestrator.name));
   const journal = RunJournal.create(prefix, { targetFile: open.targetFile, orchestrator: orchestrator.name, topologyFile: resolve(file), plan: topology });
   try {
-    return { deployment: await orchestrator.apply(topology, journal), journal };
+    return { deployment: deepFreeze(await orchestrator.apply(topology, journal)), journal };
   } catch (error) {
     await tearDown(orchestrator, journal).catch(() => undefined);
     throw error;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { SecurityGroupRule, Topology } from '../topology';
 import { resolveRuntimeRule, type SecurityGroupRuleSpec } from '../topology/runtime-rules';
 import { NetvetError } from '../util/errors';
+import { deepFreeze } from '../util/freeze';
 import type { Deployment } from './types';
 
 /**
@@ -32,8 +33,12 @@ function withGroupRules(topology: Topology, group: string, rules: (current: Secu
   return { ...topology, securityGroups: topology.securityGroups.map((g) => (g.name === group ? { ...g, rules: rules(g.rules) } : g)) };
 }
 
-/** The deployment as it is after `change`; throws, naming the fix, for a change that does not fit it. */
+/** The deployment as it is after `change` (frozen, as every deployment is); throws, naming the fix, for a change that does not fit it. */
 export function afterOperation(deployment: Deployment, change: Operation): Deployment {
+  return deepFreeze(changed(deployment, change));
+}
+
+function changed(deployment: Deployment, change: Operation): Deployment {
   const { topology } = deployment;
   switch (change.op) {
     case 'associate-floating-ip':

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import type { TargetHosts } from '../target/hosts';
 import type { Topology } from '../topology';
 import { describeError, NetvetError } from '../util/errors';
+import { deepFreeze } from '../util/freeze';
 import { RunJournal, runStillGoing, type RunHeader } from './journal';
 import { build, tearDown, withTarget, type OpenTarget } from './lifecycle';
 import { replayOperations } from './operations';
@@ -85,7 +86,7 @@ export async function withKeptDeployment<T>(
     const found = await open.orchestrator.reattach(journal);
     // What the target shows wins over the journal where the driver reads it back (floating IPs).
     const deployment = { ...replayOperations(found, journal.operations()), floatingIps: found.floatingIps };
-    return body({ deployment, driver: open.orchestrator, hosts: open.hosts, open });
+    return body({ deployment: deepFreeze(deployment), driver: open.orchestrator, hosts: open.hosts, open });
   }, header.orchestrator);
 }
 
