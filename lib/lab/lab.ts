@@ -14,7 +14,7 @@ import { buildNetwork } from './network';
 import { stateRoot } from '../util/state';
 import { allHosts, checkLabName, labDir, planLab, type LabPlan } from './plan';
 import { pidsInNetns, readPidfile, isOurs, terminate } from './processes';
-import { apiHost, buildOpenStack, requireOpenStackPackages } from './openstack';
+import { integrationsOf } from './integrations';
 import { loadLabProfile, type LabProfile } from './profile';
 import { requireKernelFeatures, requirePrograms, requireRoot, LAB_REQUIREMENTS } from './preflight';
 import { generateKeys, sshAnswers, startSshd } from './sshd';
@@ -101,7 +101,7 @@ async function build(name: string, profile: LabProfile, progress: Progress, owne
     await waitForEverySshd(plan, 10_000);
   });
   await stage(progress, 'chassis registered, leaders elected, northd active', () => waitUntilHealthy(plan, journal, 20_000));
-  if (profile.openstack) await stage(progress, `OpenStack on ${apiHost(plan).name}: MariaDB, Keystone, Neutron (ML2/OVN)${profile.openstack.nova ? ', Nova, placement, Glance' : ''}${profile.openstack.dashboard ? ', Horizon' : ''}`, () => buildOpenStack(plan, journal, progress));
+  for (const integration of integrationsOf(plan)) await stage(progress, integration.stage(plan), () => integration.build(plan, journal, progress));
   await writeTargetFile(plan.targetFile, describeLab(plan, hostKeys));
   return plan;
 }
@@ -123,7 +123,7 @@ export async function labUp(name: string, profileFile: string, progress: Progres
   requirePrograms(LAB_REQUIREMENTS);
   await requireKernelFeatures();
   const profile = await loadLabProfile(profileFile);
-  if (profile.openstack) requireOpenStackPackages(profile.openstack.nova);
+  for (const integration of integrationsOf({ profile })) integration.preflight({ profile });
   return withLock(lockFile(name), `lab '${name}'`, async () => {
     const existing = await savedPlan(name);
     if (existing) {

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { INTEGRATION_PROFILES } from './integrations/profiles';
 import { NetvetError } from '../util/errors';
 import { parseYamlWith } from '../util/yaml/parse';
 
@@ -45,17 +46,7 @@ export const labProfileSchema = z
       })
       .strict()
       .optional(),
-    openstack: z
-      .object({
-        dashboard: z.boolean().default(true).describe('Horizon, for GUI tests'),
-        nova: z
-          .boolean()
-          .default(false)
-          .describe('Nova (fake virt driver, a nova-compute on each compute host), placement, Glance and RabbitMQ: servers are booted through Nova, and the lab plugs their ports as a hypervisor would'),
-      })
-      .strict()
-      .optional()
-      .describe("OpenStack in a namespace of its own (api1): MariaDB, Keystone, Neutron with ML2/OVN on the lab's OVN, Horizon"),
+    ...INTEGRATION_PROFILES,
   })
   .strict()
   .refine((p) => p.mtu.workload + 100 <= p.mtu.underlay, {

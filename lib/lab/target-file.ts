@@ -4,7 +4,7 @@ import { stringify } from 'yaml';
 import type { Target } from '../target/schema';
 import { INTEGRATION_BRIDGE, PHYSICAL_NETWORK, UNDERLAY_BRIDGE } from './chassis';
 import { connectionString, DATABASES, raftAddress } from './control-plane';
-import { describeOpenStack } from './openstack';
+import { integrationsOf } from './integrations';
 import type { LabPlan } from './plan';
 import { clientKeyPath } from './sshd';
 
@@ -13,7 +13,7 @@ export function describeLab(plan: LabPlan, hostKeys: Map<string, string>): Targe
   const { profile } = plan;
   const gateways = plan.chassis.filter((c) => c.roles.includes('gateway')).length;
   const router = plan.underlayRouter?.host;
-  const openstack = describeOpenStack(plan);
+  const integrations = integrationsOf(plan).map((i) => i.describe(plan));
   return {
     version: 1,
     name: `lab-${plan.name}`,
@@ -50,7 +50,7 @@ export function describeLab(plan: LabPlan, hostKeys: Map<string, string>): Targe
       routerGatewayRange: { start: plan.external.routerGateways[0], end: plan.external.routerGateways[1] },
     },
     workloads: { mtu: profile.mtu.workload, namespacePrefix: `nv-${plan.name}-w-` },
-    ...(openstack.section ? { openstack: openstack.section } : {}),
+    ...integrations.reduce<Partial<Target>>((sections, i) => ({ ...sections, ...i.section }), {}),
     capabilities: [
       'ssh:hosts',
       'dhcp',
@@ -62,7 +62,7 @@ export function describeLab(plan: LabPlan, hostKeys: Map<string, string>): Targe
       'underlay:separate',
       ...(router ? ['underlay:routed'] : []),
       ...(plan.chassis.some((c) => c.underlay.uplinks.length > 1) ? ['underlay:bond'] : []),
-      ...openstack.capabilities,
+      ...integrations.flatMap((i) => i.capabilities),
     ],
   };
 }

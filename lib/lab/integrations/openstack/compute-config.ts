@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { database, ini, PORTS, serviceCredentials, uwsgiConfig, type OpenStackLayout } from './openstack-config';
-import type { LabHost } from './plan';
+import { database, ini, PORTS, serviceCredentials, uwsgiConfig, type OpenStackLayout } from './config';
+import type { LabHost } from '../../plan';
 
 /** The message bus user Nova's services share; its password is the lab's own (`passwords.messaging`). */
 const AMQP_USER = 'netvet';

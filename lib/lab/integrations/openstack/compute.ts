@@ -1,15 +1,15 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { NetvetError } from '../util/errors';
-import { run } from '../util/exec';
-import type { Requirement } from '../util/packages';
-import type { Journal } from './journal';
-import { call, registerService } from './openstack-bootstrap';
-import * as config from './openstack-compute-config';
-import { PORTS, type OpenStackLayout } from './openstack-config';
-import { answers, PYTHON, startService, untilNothingMissing, waitFor } from './openstack-services';
-import type { LabHost } from './plan';
+import { NetvetError } from '../../../util/errors';
+import { run } from '../../../util/exec';
+import type { Requirement } from '../../../util/packages';
+import type { Journal } from '../../journal';
+import { call, registerService } from './bootstrap';
+import * as config from './compute-config';
+import { PORTS, type OpenStackLayout } from './config';
+import { answers, PYTHON, startService, untilNothingMissing, waitFor } from './services';
+import type { LabHost } from '../../plan';
 
 /** What Nova on the lab runs, by Debian package (`netvet setup --openstack` installs them). */
 export const NOVA_REQUIREMENTS: readonly Requirement[] = [

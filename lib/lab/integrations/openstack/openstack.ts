@@ -1,20 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Target } from '../target/schema';
-import { NetvetError } from '../util/errors';
-import { run } from '../util/exec';
-import { missing, type Requirement } from '../util/packages';
-import { EXTERNAL_BRIDGE, PHYSICAL_NETWORK } from './chassis';
-import { connectionString, DATABASES } from './control-plane';
-import type { Journal } from './journal';
-import { SEGMENTS } from './network';
-import { adminToken, createExternalNetwork, liveAgents, registerService } from './openstack-bootstrap';
-import { LAB_FLAVOR, LAB_IMAGE, NOVA_DATABASES, NOVA_REQUIREMENTS, prepareNova, startNova } from './openstack-compute';
-import * as config from './openstack-config';
-import type { OpenStackLayout } from './openstack-config';
-import { answers, PYTHON, startService, untilNothingMissing, waitFor } from './openstack-services';
-import type { LabHost, LabPlan } from './plan';
+import type { Target } from '../../../target/schema';
+import { NetvetError } from '../../../util/errors';
+import { run } from '../../../util/exec';
+import { missing, type Requirement } from '../../../util/packages';
+import { EXTERNAL_BRIDGE, PHYSICAL_NETWORK } from '../../chassis';
+import { connectionString, DATABASES } from '../../control-plane';
+import type { Journal } from '../../journal';
+import { SEGMENTS } from '../../network';
+import { adminToken, createExternalNetwork, liveAgents, registerService } from './bootstrap';
+import { LAB_FLAVOR, LAB_IMAGE, NOVA_DATABASES, NOVA_REQUIREMENTS, prepareNova, startNova } from './compute';
+import * as config from './config';
+import type { OpenStackLayout } from './config';
+import { answers, PYTHON, startService, untilNothingMissing, waitFor } from './services';
+import type { LabHost, LabPlan } from '../../plan';
 
 /** What the OpenStack profile runs, by Debian package; `netvet setup --openstack` installs them. */
 export const OPENSTACK_REQUIREMENTS: readonly Requirement[] = [
@@ -51,17 +51,19 @@ const cloudName = (plan: LabPlan) => `netvet-${plan.name}`;
 const cloudsYamlPath = (plan: LabPlan) => join(plan.dir, 'clouds.yaml');
 
 /** The target file's view of the lab's OpenStack: credentials in clouds.yaml beside it, the dashboard, the external network. */
-export function describeOpenStack(plan: LabPlan): { section: Target['openstack']; capabilities: string[] } {
-  if (!plan.profile.openstack) return { section: undefined, capabilities: [] };
+export function describeOpenStack(plan: LabPlan): { section: Partial<Target>; capabilities: string[] } {
+  if (!plan.profile.openstack) return { section: {}, capabilities: [] };
   const host = apiHost(plan);
   const dashboard = plan.profile.openstack.dashboard;
   return {
     section: {
-      cloud: cloudName(plan),
-      cloudsYaml: cloudsYamlPath(plan),
-      externalNetwork: EXTERNAL_NETWORK,
-      ...(plan.profile.openstack.nova ? { servers: 'nova' as const, flavor: LAB_FLAVOR, image: LAB_IMAGE } : { servers: 'port-binding' as const }),
-      ...(dashboard ? { dashboardUrl: `http://${host.management}:${config.PORTS.dashboard}` } : {}),
+      openstack: {
+        cloud: cloudName(plan),
+        cloudsYaml: cloudsYamlPath(plan),
+        externalNetwork: EXTERNAL_NETWORK,
+        ...(plan.profile.openstack.nova ? { servers: 'nova' as const, flavor: LAB_FLAVOR, image: LAB_IMAGE } : { servers: 'port-binding' as const }),
+        ...(dashboard ? { dashboardUrl: `http://${host.management}:${config.PORTS.dashboard}` } : {}),
+      },
     },
     capabilities: dashboard ? ['gui:horizon'] : [],
   };

@@ -1,5 +1,5 @@
-import { NetvetError } from '../util/errors';
-import { keystoneUrl, neutronUrl, type OpenStackLayout } from './openstack-config';
+import { NetvetError } from '../../../util/errors';
+import { keystoneUrl, neutronUrl, type OpenStackLayout } from './config';
 
 /**
  * What an installer does once the services answer: the services in Keystone's catalog and the

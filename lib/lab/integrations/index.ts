@@ -1,0 +1,11 @@
+import type { LabPlan } from '../plan';
+import { openstackIntegration } from './openstack';
+import type { LabIntegration } from './types';
+
+/** Every lab integration: one folder and one line here each (and its profile section in profiles.ts). */
+const INTEGRATIONS: readonly LabIntegration[] = [openstackIntegration];
+
+/** The integrations a profile turns on, in the order they are built. */
+export function integrationsOf(plan: Pick<LabPlan, 'profile'>): LabIntegration[] {
+  return INTEGRATIONS.filter((i) => plan.profile[i.key] !== undefined);
+}
