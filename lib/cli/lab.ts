@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { describeCheck } from '../target/check';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { labDown, labStatus, labUp } from '../lab/lab';
 
@@ -71,6 +72,7 @@ function printStatus(status: Awaited<ReturnType<typeof labStatus>>): void {
   console.log(`  sshd        ${health.ssh.map((s) => `${s.host}=${s.reachable ? 'ok' : 'DOWN'}`).join(' ')}`);
   const dead = health.daemons.filter((d) => !d.alive);
   console.log(`  daemons     ${health.daemons.length - dead.length}/${health.daemons.length} running`);
+  if (health.target) console.log(`  ${describeCheck(health.target).split('\n').slice(0, -1).join('\n  ')}`);
   for (const problem of health.problems) console.log(`  ! ${problem}`);
   console.log(`  target file: ${status.targetFile}`);
 }

@@ -4,6 +4,7 @@ import { registerCleanup } from './cleanup';
 import { registerExplain } from './explain';
 import { registerLab } from './lab';
 import { registerSetup } from './setup';
+import { registerTarget } from './target';
 import { registerTopology } from './topology';
 import { registerUpgrade } from './upgrade';
 
@@ -14,6 +15,7 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .showHelpAfterError();
   registerLab(program);
+  registerTarget(program);
   registerTopology(program);
   registerCleanup(program);
   registerExplain(program);

@@ -1,8 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { dataPathProblems, dataPathState, type ChassisDataPath } from '../sdn/ovn/data-path';
-import { TargetHosts } from '../target/hosts';
-import { loadTarget } from '../target/load';
+import { checkTarget, type TargetCheck } from '../target/check';
 import { run } from '../util/exec';
 import { connectionString, DATABASES, raftStatus, type RaftStatus } from './control-plane';
 import type { Journal } from './journal';
@@ -26,8 +24,8 @@ export interface LabHealth {
   northd: Array<{ host: string; status: string }>;
   chassis: Array<{ host: string; registered: boolean }>;
   ssh: Array<{ host: string; address: string; reachable: boolean }>;
-  /** Uplinks and tunnel endpoint reachability seen from the chassis (lab status only). */
-  dataPath?: ChassisDataPath[];
+  /** The lab's target file checked as any target is (lab status only). */
+  target?: TargetCheck;
 }
 
 export function daemonHealth(plan: LabPlan, journal: Journal): DaemonHealth[] {
@@ -83,18 +81,14 @@ export async function checkHealth(plan: LabPlan, journal: Journal): Promise<LabH
 }
 
 /**
- * Adds the data network as the target health check sees it, from the chassis over SSH: every daemon
- * may run while a chassis' uplink is down or a packet filter cuts it off. Needs the target file and
- * every sshd answering; `lab status` asks for it, `lab up` does not (no target file yet).
+ * Adds `netvet target check` of the lab's target file (the same code as for any target): every host
+ * over SSH, the SDN's control plane, chassis and data path seen from the chassis, the external
+ * network from the runner. Needs the target file and every sshd answering; `lab status` asks for
+ * it, `lab up` does not (no target file yet).
  */
-export async function withDataPath(health: LabHealth, targetFile: string): Promise<LabHealth> {
+export async function withTargetCheck(health: LabHealth, targetFile: string): Promise<LabHealth> {
   if (!existsSync(targetFile) || !health.ssh.every((s) => s.reachable)) return health;
-  const hosts = new TargetHosts(await loadTarget(targetFile));
-  try {
-    const dataPath = await dataPathState(hosts);
-    const problems = [...health.problems, ...dataPathProblems(dataPath)];
-    return { ...health, healthy: problems.length === 0, problems, dataPath };
-  } finally {
-    await hosts.close();
-  }
+  const target = await checkTarget(targetFile);
+  const problems = [...new Set([...health.problems, ...target.problems])];
+  return { ...health, healthy: problems.length === 0, problems, target };
 }

@@ -7,7 +7,7 @@ import { run } from '../util/exec';
 import { identify, stillRunning, type ProcessIdentity } from '../util/process-identity';
 import { buildChassis } from './chassis';
 import { buildControlPlane } from './control-plane';
-import { checkHealth, withDataPath, type LabHealth } from './health';
+import { checkHealth, withTargetCheck, type LabHealth } from './health';
 import { Journal } from './journal';
 import { withLock } from '../util/lock';
 import { buildNetwork } from './network';
@@ -203,7 +203,7 @@ export async function labStatus(name: string): Promise<LabStatus> {
   checkLabName(name);
   const plan = await savedPlan(name);
   if (!plan) return { name, running: false };
-  const health = await withDataPath(await checkHealth(plan, journalOf(name)), plan.targetFile);
+  const health = await withTargetCheck(await checkHealth(plan, journalOf(name)), plan.targetFile);
   const owner = labOwner(name);
   return { name, running: health.healthy, targetFile: plan.targetFile, range: plan.range, health, ...(owner ? { owner: { ...owner, running: stillRunning(owner) } } : {}) };
 }

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { dataPathProblems, dataPathState, type ChassisDataPath } from './data-path';
 import type { TargetHosts } from '../../target/hosts';
+import { run } from '../../util/exec';
 import { chassisHosts, chassisName, CLUSTERS, clusterStatus, northdStatuses, ovnOf, southboundRows, type ClusterName, type MemberStatus } from './control-plane';
 
 /**
@@ -17,6 +18,15 @@ export interface TargetHealth {
   northd: Array<{ host: string; status: string }>;
   chassis: Array<{ host: string; name?: string; vswitchd: boolean; controller: string; registered: boolean }>;
   dataPath: ChassisDataPath[];
+  /** Whether each database answers its clients at the target file's connection string (standalone or clustered). */
+  databases: Array<{ database: 'northbound' | 'southbound'; remote: string; answers: boolean }>;
+}
+
+/** One read through the connection string clients use: a standalone server, or any member of a cluster. */
+async function databaseAnswers(database: 'northbound' | 'southbound', remote: string): Promise<TargetHealth['databases'][number]> {
+  const [tool, table] = database === 'northbound' ? ['ovn-nbctl', 'NB_Global'] : ['ovn-sbctl', 'SB_Global'];
+  const { code } = await run([tool, `--db=${remote}`, '--no-leader-only', '--timeout=5', 'get', table, '.', 'nb_cfg'], { allowFail: true, timeoutMs: 8000 });
+  return { database, remote, answers: code === 0 };
 }
 
 function clusterProblems(cluster: ClusterName, members: MemberStatus[]): string[] {
@@ -47,7 +57,7 @@ export async function checkTargetHealth(hosts: TargetHosts): Promise<TargetHealt
   const { target } = hosts;
   const ovn = ovnOf(target);
   const clusterNames = (Object.keys(CLUSTERS) as ClusterName[]).filter((c) => ovn[CLUSTERS[c].members].length);
-  const [clusters, northd, registered, dataPath] = await Promise.all([
+  const [clusters, northd, registered, dataPath, databases] = await Promise.all([
     Promise.all(clusterNames.map(async (cluster) => {
       const members = await clusterStatus(hosts, cluster);
       return { cluster, leader: members.find((m) => m.role === 'leader')?.host, members };
@@ -55,10 +65,12 @@ export async function checkTargetHealth(hosts: TargetHosts): Promise<TargetHealt
     northdStatuses(hosts),
     southboundRows(target, 'Chassis', ['name']).then((rows) => new Set(rows.map((r) => r.name))).catch(() => new Set<string>()),
     dataPathState(hosts),
+    Promise.all([databaseAnswers('northbound', ovn.northbound), databaseAnswers('southbound', ovn.southbound)]),
   ]);
   const chassis = await Promise.all(chassisHosts(target).map((host) => chassisState(hosts, host, registered)));
   const active = northd.filter((n) => n.status === 'active');
   const problems = [
+    ...databases.filter((d) => !d.answers).map((d) => `the ${d.database} database does not answer at ${d.remote} (check ovn.${d.database} in the target file and that the server runs)`),
     ...clusters.flatMap((c) => clusterProblems(c.cluster, c.members)),
     ...northd.filter((n) => n.status === 'down').map((n) => `ovn-northd on ${n.host} is not running`),
     ...(northd.length && !active.length ? ['no ovn-northd is active'] : []),
@@ -71,7 +83,7 @@ export async function checkTargetHealth(hosts: TargetHosts): Promise<TargetHealt
     ]),
     ...dataPathProblems(dataPath),
   ];
-  return { healthy: problems.length === 0, problems, clusters, northd, chassis, dataPath };
+  return { healthy: problems.length === 0, problems, clusters, northd, chassis, dataPath, databases };
 }
 
 /** Polls until the target is healthy or `withinMs` passes; returns the last health seen either way. */
@@ -87,6 +99,7 @@ export async function waitForHealth(hosts: TargetHosts, withinMs: number): Promi
 /** One line per cluster, northd and chassis: what a report shows when health is in question. */
 export function describeHealth(health: TargetHealth): string {
   return [
+    `databases: ${health.databases.map((d) => `${d.database}=${d.answers ? 'answers' : 'NO ANSWER'}`).join(' ')}`,
     ...health.clusters.map((c) => `${CLUSTERS[c.cluster].schema}: leader ${c.leader ?? 'none'}; ${c.members.map((m) => `${m.host}=${m.answers ? `${m.role}/${m.status}/term ${m.term}` : 'no answer'}`).join(' ')}`),
     `ovn-northd: ${health.northd.map((n) => `${n.host}=${n.status}`).join(' ') || 'none listed'}`,
     `chassis: ${health.chassis.map((c) => `${c.host}=${c.controller}${c.registered ? '' : ' (unregistered)'}`).join(' ')}`,
