@@ -1,8 +1,29 @@
 import type { Target } from '../../target/schema';
-import { OvnExplainer } from '../../sdn/ovn/explain';
+import { OvnExplainer, type OvnNames } from '../../sdn/ovn/explain';
 import type { Deployment, Evidence, ExplainedFlow } from '../types';
 import { Names } from './names';
 import type { Northbound } from './northbound';
+import { ruleMatch } from './security-groups';
+
+/** OVN's names of what this driver made for a deployment: all derived from the deployment prefix (names.ts). */
+export function labNames(deployment: Deployment): OvnNames {
+  const names = new Names(deployment.prefix);
+  return {
+    switchOf: (network) => names.switch(network),
+    gatewayOf: (router) => ({ port: names.gatewayPort(router), localnet: `${names.externalSwitch(router)}-ln` }),
+    routerOf: (router) => names.router(router),
+    logicalRouterOf: (router) => names.router(router),
+    portGroupOf: (group) => names.portGroup(group),
+    logicalPortOf: (workload, index) => names.workloadPort(workload, index),
+    // One allow-related ACL per rule (security-groups.ts), told apart by its match.
+    aclsPerRule: 1,
+    ruleOfAcl: (groupName, acl) => {
+      const group = deployment.topology.securityGroups.find((g) => g.name === groupName);
+      const index = group ? group.rules.findIndex((rule) => ruleMatch(names, group, rule) === acl.match) : -1;
+      return index < 0 ? undefined : index;
+    },
+  };
+}
 
 /** ovn-trace explanations (lib/sdn/ovn/explain.ts) of what the ovn-northbound driver named from the deployment prefix. */
 export class Explainer {
@@ -12,11 +33,6 @@ export class Explainer {
   ) {}
 
   explain(deployment: Deployment, flow: ExplainedFlow): Promise<Evidence> {
-    const names = new Names(deployment.prefix);
-    return new OvnExplainer(this.target, this.northbound, {
-      switchOf: (network) => names.switch(network),
-      gatewayOf: (router) => ({ port: names.gatewayPort(router), localnet: `${names.externalSwitch(router)}-ln` }),
-      routerOf: (router) => names.router(router),
-    }).explain(deployment, flow);
+    return new OvnExplainer(this.target, this.northbound, labNames(deployment)).explain(deployment, flow);
   }
 }
