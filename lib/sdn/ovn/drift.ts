@@ -88,6 +88,7 @@ export function driftOf(rows: DriftRows, deployment: Deployment, names: OvnNames
   const gone: string[] = [];
   const chassis: string[] = [];
   const rules: string[] = [];
+  const last: string[] = [];
 
   // Networks: the logical switch, and which switch holds each port.
   const switchOfPort = new Map<string, string>();
@@ -155,18 +156,21 @@ export function driftOf(rows: DriftRows, deployment: Deployment, names: OvnNames
     for (const route of router.routes) {
       if (!own.some((r) => r.ip_prefix === route.destination && r.nexthop === route.nexthop)) rules.push(`router ${router.name} lost its static route ${route.destination} via ${route.nexthop}`);
     }
-    const gatewayAddress = deployment.routers[router.name]?.externalAddress;
-    if (!router.externalGateway || !gatewayAddress) continue;
+    if (!router.externalGateway) continue;
+    // Unknown (null) when the deployment was rebuilt from an SDN that lost the gateway port.
+    const gatewayAddress = deployment.routers[router.name]?.externalAddress ?? null;
     const gateway = names.gatewayOf(router.name);
     const gatewayPort = gateway && ports.find((p) => p.name === gateway.port);
     if (gateway && !gatewayPort) gone.push(`router ${router.name}'s gateway port ${gateway.port} is gone`);
-    if (gatewayPort) chassis.push(...gatewayChassisDrift(router.name, gatewayPort, nb, registered, rows.southbound.Port_Binding, chassisName));
+    const gatewayDrift = gatewayPort && gatewayChassisDrift(router.name, gatewayPort, nb, registered, rows.southbound.Port_Binding, chassisName);
+    if (typeof gatewayDrift === 'string') chassis.push(gatewayDrift);
+    else if (gatewayDrift) last.push(gatewayDrift.last);
     const natRules = words(lr.nat).map((u) => nats.get(u)).filter((n) => n !== undefined);
     if (router.externalGateway.snat) {
       for (const iface of router.interfaces) {
         const snat = natRules.find((n) => n.type === 'snat' && n.logical_ip === iface.cidr);
         if (!snat) rules.push(`router ${router.name} lost its SNAT rule for ${iface.cidr}`);
-        else if (snat.external_ip !== gatewayAddress) rules.push(`router ${router.name}'s SNAT rule for ${iface.cidr} translates to ${snat.external_ip}, not its gateway address ${gatewayAddress}`);
+        else if (gatewayAddress && snat.external_ip !== gatewayAddress) rules.push(`router ${router.name}'s SNAT rule for ${iface.cidr} translates to ${snat.external_ip}, not its gateway address ${gatewayAddress}`);
       }
     }
   }
@@ -233,7 +237,7 @@ export function driftOf(rows: DriftRows, deployment: Deployment, names: OvnNames
     );
   }
 
-  return [...gone, ...encapsulationDrift(rows.southbound.Encap, rows.southbound.Chassis), ...chassis, ...rules];
+  return [...gone, ...encapsulationDrift(rows.southbound.Encap, rows.southbound.Chassis), ...chassis, ...rules, ...last];
 }
 
 /** The router with an external gateway on `network`: the one a floating IP there is NATed on. */
@@ -251,7 +255,7 @@ function encapsulationDrift(encaps: Rows, chassis: Rows): string[] {
   const key = (set: Set<string>) => [...set].sort().join('+');
   const counts = new Map<string, number>();
   for (const set of types.values()) if (set.size) counts.set(key(set), (counts.get(key(set)) ?? 0) + 1);
-  if (counts.size < 2) return [];
+  if (!counts.size || (counts.size === 1 && [...types.values()].every((set) => set.size))) return [];
   // The peers: the setting most chassis share (by name on a tie, so the sentence is stable).
   const peers = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0][0].split('+');
   const said = (list: string[]) => list.join(' or ');
@@ -262,20 +266,21 @@ function encapsulationDrift(encaps: Rows, chassis: Rows): string[] {
 }
 
 /** Where a router's gateway port may run (Gateway_Chassis or HA_Chassis_Group) against the chassis registered. */
-function gatewayChassisDrift(router: string, port: Record<string, string>, nb: DriftRows['northbound'], registered: Set<string>, bindings: Rows, chassisName: Map<string, string>): string[] {
+function gatewayChassisDrift(router: string, port: Record<string, string>, nb: DriftRows['northbound'], registered: Set<string>, bindings: Rows, chassisName: Map<string, string>): string | { last: string } | undefined {
   const pick = (table: Rows, uuids: string[]) => uuids.map((u) => table.find((r) => r._uuid === u)).filter((r) => r !== undefined);
   const group = pick(nb.HA_Chassis_Group, words(port.ha_chassis_group))[0];
   const candidates = [...pick(nb.Gateway_Chassis, words(port.gateway_chassis)), ...pick(nb.HA_Chassis, words(group?.ha_chassis))].sort((a, b) => Number(b.priority) - Number(a.priority));
   const what = `router ${router}'s gateway port`;
-  if (!candidates.length) return [`${what} ${port.name} has no gateway chassis`];
+  if (!candidates.length) return `${what} ${port.name} has no gateway chassis`;
   const missing = candidates.filter((c) => !registered.has(c.chassis_name)).map((c) => `'${c.chassis_name}'`);
   const binding = bindings.find((b) => b.logical_port === `cr-${port.name}`);
   const boundTo = binding && chassisName.get(binding.chassis);
-  if (missing.length === candidates.length) return [`${what} is bound to chassis ${missing.join(' and ')}, ${missing.length === 1 ? 'which is' : 'none of which is'} registered`];
+  if (missing.length === candidates.length) return `${what} is bound to chassis ${missing.join(' and ')}, ${missing.length === 1 ? 'which is not' : 'none of which is'} registered`;
+  // Still served by a lower-priority chassis: last, since traffic flows (until that chassis fails).
   if (missing.length && !registered.has(candidates[0].chassis_name)) {
-    return [`${what} prefers chassis ${missing[0]}, which is not registered${boundTo ? `, so it runs on ${boundTo}` : ''}`];
+    return { last: `${what} prefers chassis ${missing[0]}, which is not registered${boundTo ? `, so it runs on ${boundTo}` : ''}` };
   }
   // Gateway chassis registered, yet ovn-controller claimed the port nowhere.
-  if (binding && !boundTo) return [`${what} is bound to no chassis (its gateway chassis: ${candidates.map((c) => c.chassis_name).join(', ')})`];
-  return [];
+  if (binding && !boundTo) return `${what} is bound to no chassis (its gateway chassis: ${candidates.map((c) => c.chassis_name).join(', ')})`;
+  return undefined;
 }
