@@ -93,8 +93,17 @@ export function driftOf(rows: DriftRows, deployment: Deployment, names: OvnNames
   // Networks: the logical switch, and which switch holds each port.
   const switchOfPort = new Map<string, string>();
   const lostSwitch = new Set<string>();
+  // A driver that looks names up in its orchestrator throws for an object the orchestrator lost: not the SDN's drift.
+  const switchOf = (network: string) => {
+    try {
+      return names.switchOf(network);
+    } catch {
+      return undefined;
+    }
+  };
   for (const network of topology.networks) {
-    const name = names.switchOf(network.name);
+    const name = switchOf(network.name);
+    if (name === undefined) continue;
     const ls = switches.get(name);
     if (!ls) {
       gone.push(`network ${network.name}: its logical switch ${name} is gone`);
@@ -108,8 +117,10 @@ export function driftOf(rows: DriftRows, deployment: Deployment, names: OvnNames
   const portUuid = new Map<string, string>();
   for (const workload of topology.workloads) {
     for (const port of workload.ports) {
-      const id = names.logicalPortOf?.(workload.name, port.index) ?? deployment.workloads[workload.name]?.ports[port.index]?.id;
-      if (!id || lostSwitch.has(port.network)) continue;
+      const deployed = deployment.workloads[workload.name]?.ports[port.index];
+      const id = names.logicalPortOf?.(workload.name, port.index) ?? deployed?.id;
+      const network = switchOf(port.network);
+      if (!id || !network || lostSwitch.has(port.network)) continue;
       const what = `workload ${workload.name}'s port ${port.index} (${id})`;
       const lsp = switchPortsByName.get(id);
       if (!lsp) {
@@ -118,10 +129,12 @@ export function driftOf(rows: DriftRows, deployment: Deployment, names: OvnNames
       }
       portUuid.set(`${workload.name}:${port.index}`, lsp._uuid);
       const on = switchOfPort.get(lsp._uuid);
-      if (on !== names.switchOf(port.network)) gone.push(`${what} is ${on ? `on switch ${on}` : 'on no switch'}, not on network ${port.network}`);
+      if (on !== network) gone.push(`${what} is ${on ? `on switch ${on}` : 'on no switch'}, not on network ${port.network}`);
+      // What the deployment got (an orchestrator may pick the MAC), else what the topology planned.
+      const [mac, address] = [deployed?.mac ?? port.mac, deployed?.address ?? port.address];
       const addresses = words(lsp.addresses).map((w) => w.toLowerCase());
-      if (!addresses.includes(port.mac.toLowerCase()) || !addresses.includes(port.address)) {
-        rules.push(`${what} has addresses "${lsp.addresses || 'none'}", not its planned ${port.mac} ${port.address}`);
+      if (!addresses.includes(mac.toLowerCase()) || !addresses.includes(address)) {
+        rules.push(`${what} has addresses "${lsp.addresses || 'none'}", not its planned ${mac} ${address}`);
       }
     }
   }
