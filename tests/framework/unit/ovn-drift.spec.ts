@@ -2,6 +2,8 @@ import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import type { Shell } from '../../../lib/access';
 import { labNames } from '../../../lib/orchestrators/ovn-northbound/explain';
+import { neutronNames } from '../../../lib/orchestrators/openstack/explain';
+import type { Neutron } from '../../../lib/orchestrators/openstack/neutron';
 import type { Deployment } from '../../../lib/orchestrators/types';
 import { driftOf, type DriftRows } from '../../../lib/sdn/ovn/drift';
 import { loadTopology } from '../../../lib/topology';
@@ -12,12 +14,13 @@ import { loadTopology } from '../../../lib/topology';
  * is what `readDriftRows` read then (the command that broke it is in each test).
  */
 const dir = new URL('../fixtures/drift/', import.meta.url).pathname;
-const rows = (name: string) => JSON.parse(readFileSync(`${dir}${name}.rows.json`, 'utf8')) as DriftRows;
+const json = <T>(file: string) => JSON.parse(readFileSync(`${dir}${file}`, 'utf8')) as T;
+const rows = (name: string) => json<DriftRows>(`${name}.rows.json`);
 
-async function deployment(): Promise<Deployment> {
-  const recorded = JSON.parse(readFileSync(`${dir}deployment.json`, 'utf8')) as Omit<Deployment, 'topology'>;
+async function deployment(sub = ''): Promise<Deployment> {
+  const recorded = json<Omit<Deployment, 'topology'>>(`${sub}deployment.json`);
   // The MACs are planned from the prefix, as for the applied deployment.
-  const topology = await loadTopology(`${dir}topology.yaml`, { macSeed: recorded.prefix });
+  const topology = await loadTopology(`${dir}${sub}topology.yaml`, { macSeed: recorded.prefix });
   const shell = {} as Shell;
   const workloads = Object.fromEntries(Object.entries(recorded.workloads).map(([name, w]) => [name, { ...w, shell }]));
   return { ...recorded, topology, workloads };
@@ -115,4 +118,46 @@ test('a driver that cannot name routers or port groups: those are skipped, the r
   const names = { ...labNames(d), logicalRouterOf: undefined, portGroupOf: undefined };
   expect(driftOf(rows('acls'), d, names)).toEqual([]);
   expect(driftOf(rows('encap'), d, names)).toEqual(['chassis ch2 tunnels with vxlan, its peers with geneve']);
+});
+
+/**
+ * The same topology built through OpenStack (openstack.yaml lab, Neutron Zed ML2/OVN) as nvma2c6-:
+ * openstack/neutron.json is what neutronNames read from Neutron and the northbound DB then,
+ * replayed here so OVN's names come from the driver's own lookup.
+ */
+async function replayedNames(d: Deployment) {
+  const recorded = json<{ neutron: Record<string, unknown>; northbound: Record<string, Array<Record<string, string>>> }>('openstack/neutron.json');
+  const replay = (key: string) => {
+    if (!(key in recorded.neutron)) throw new Error(`neutronNames asked Neutron for ${key}, which the fixture did not record`);
+    return Promise.resolve(recorded.neutron[key]);
+  };
+  const neutron = { list: (kind: string) => replay(`list ${kind}`), get: (kind: string, id: string) => replay(`get ${kind} ${id}`) } as unknown as Neutron;
+  const nb = { list: (table: string, columns: string[]) => Promise.resolve(recorded.northbound[`${table} ${columns.join(',')}`]) };
+  return neutronNames(nb, neutron, d);
+}
+
+async function throughNeutron(name: string): Promise<string[]> {
+  const d = await deployment('openstack/');
+  return driftOf(rows(`openstack/${name}`), d, await replayedNames(d));
+}
+
+test('through OpenStack: an intact deployment has no drift, and Neutron names what drift looks at', async () => {
+  expect(await throughNeutron('intact')).toEqual([]);
+  const d = await deployment('openstack/');
+  const names = await replayedNames(d);
+  expect(names.logicalRouterOf!('r1')).toBe('neutron-e3de4dcc-b618-4389-a179-51f0525c949e');
+  expect(names.portGroupOf!('web')).toBe('pg_b499b53b_764a_46ff_9396_2f1552a1253e');
+  expect(names.logicalPortOf!('vm1', 0)).toBe(d.workloads.vm1.ports[0].id);
+  // Each of web's 4 rules found by its ACL's neutron:security_group_rule_id.
+  const pg = rows('openstack/intact').northbound.Port_Group.find((g) => g.name === names.portGroupOf!('web'))!;
+  const acls = rows('openstack/intact').northbound.ACL.filter((a) => pg.acls.split(' ').includes(a._uuid));
+  expect(acls.map((a) => names.ruleOfAcl!('web', a)).sort()).toEqual([0, 1, 2, 3]);
+});
+
+test('through OpenStack: a floating IP whose NAT rule was deleted', async () => {
+  expect(await throughNeutron('fip-nat')).toEqual(['floating IP fip1 (10.241.2.111 -> vm1): its dnat_and_snat rule is gone from router r1']);
+});
+
+test("through OpenStack: one ACL deleted, its rule named by Neutron's rule id", async () => {
+  expect(await throughNeutron('acl-one')).toEqual(['security group web: 1 of its 4 ACLs is gone from port group pg_b499b53b_764a_46ff_9396_2f1552a1253e (rule "ingress tcp/80 from anywhere")']);
 });
