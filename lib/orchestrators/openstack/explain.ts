@@ -100,6 +100,8 @@ export async function neutronNames(nb: NorthboundRows, neutron: Neutron, deploym
     },
     // The logical switch port is named by the Neutron port id, which the deployment keeps.
     logicalPortOf: (w, i) => deployment.workloads[w]?.ports[i]?.id,
+    // Neutron's one drop group, shared by every project: a from-lport and a to-lport drop.
+    dropGroup: { name: DROP_GROUP, acls: 2 },
     // One ACL per rule: netvet's rules are IPv4 only (ethertype IPv4), each tagged with its rule id.
     aclsPerRule: 1,
     ruleOfAcl: (_group, acl) => ruleIndex.get(/neutron:security_group_rule_id=(\S+)/.exec(acl.external_ids)?.[1] ?? ''),

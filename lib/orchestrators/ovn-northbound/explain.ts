@@ -15,6 +15,8 @@ export function labNames(deployment: Deployment): OvnNames {
     logicalRouterOf: (router) => names.router(router),
     portGroupOf: (group) => names.portGroup(group),
     logicalPortOf: (workload, index) => names.workloadPort(workload, index),
+    // Two drops (from-lport, to-lport) and the DHCP allow (security-groups.ts).
+    dropGroup: { name: names.dropGroup(), acls: 3 },
     // One allow-related ACL per rule (security-groups.ts), told apart by its match.
     aclsPerRule: 1,
     ruleOfAcl: (groupName, acl) => {

@@ -250,6 +250,21 @@ export function driftOf(rows: DriftRows, deployment: Deployment, names: OvnNames
     );
   }
 
+  // The drop group: without it (or its ACLs, or a port's membership), what no rule allows passes.
+  const secured = topology.workloads.flatMap((w) => w.ports.filter((p) => p.portSecurity).map((p) => ({ workload: w.name, index: p.index })));
+  const drop = names.dropGroup;
+  const dropGroup = drop && secured.length ? groups.get(drop.name) : undefined;
+  if (drop && secured.length && !dropGroup) gone.push(`security groups: port group ${drop.name}, which drops what no rule allows, is gone, so everything passes`);
+  if (drop && dropGroup) {
+    const have = words(dropGroup.acls).filter((u) => acls.has(u)).length;
+    if (have < drop.acls) rules.push(`security groups: ${have ? `${drop.acls - have} of the ${drop.acls}` : `the ${drop.acls}`} ACLs of port group ${drop.name}, which drop what no rule allows, are gone`);
+    const members = new Set(words(dropGroup.ports));
+    for (const { workload, index } of secured) {
+      const uuid = portUuid.get(`${workload}:${index}`);
+      if (uuid && !members.has(uuid)) rules.push(`workload ${workload}'s port ${index} is no longer in port group ${drop.name}, so what no rule allows passes to and from it`);
+    }
+  }
+
   return [...gone, ...encapsulationDrift(rows.southbound.Encap, rows.southbound.Chassis), ...chassis, ...rules, ...last];
 }
 

@@ -35,6 +35,8 @@ export interface OvnNames {
   aclsPerRule?: number;
   /** The index (in the topology group's rules) of the rule an ACL of the group's port group implements, if any. */
   ruleOfAcl?(group: string, acl: Record<string, string>): number | undefined;
+  /** The port group every port with port security sits in, whose ACLs drop what no rule allows, and how many ACLs it has. */
+  dropGroup?: { name: string; acls: number };
   /** Datapaths (and what a drop by an ACL means) in the user's words; OVN's names when left out. */
   labels?: Omit<Partial<TraceLabels>, 'port'>;
   /** ACLs in the user's words; OVN's when left out. */

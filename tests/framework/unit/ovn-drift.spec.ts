@@ -113,6 +113,22 @@ test('a workload port deleted, and a chassis that announces no tunnel', async ()
   expect(driftOf(changed, d, labNames(d))).toEqual(["workload vm1's port 0 (nvmc264-vm1-0) is gone from network net1", 'chassis ch3 announces no tunnel, its peers tunnel with geneve']);
 });
 
+test('the drop group: its ACLs deleted and a port taken out of it (acl-del nvmc264_drop_ -- pg-set-ports nvmc264_drop_ nvmc264-vm1-0)', async () => {
+  const changed = rows('intact');
+  const pg = changed.northbound.Port_Group.find((g) => g.name === 'nvmc264_drop_')!;
+  const vm2 = changed.northbound.Logical_Switch_Port.find((p) => p.name === 'nvmc264-vm2-0')!;
+  expect(pg.acls.split(' ')).toHaveLength(3);
+  pg.acls = '';
+  pg.ports = pg.ports.split(' ').filter((u) => u !== vm2._uuid).join(' ');
+  const d = await deployment();
+  expect(driftOf(changed, d, labNames(d))).toEqual([
+    'security groups: the 3 ACLs of port group nvmc264_drop_, which drop what no rule allows, are gone',
+    "workload vm2's port 0 is no longer in port group nvmc264_drop_, so what no rule allows passes to and from it",
+  ]);
+  changed.northbound.Port_Group = changed.northbound.Port_Group.filter((g) => g !== pg);
+  expect(driftOf(changed, d, labNames(d))).toEqual(['security groups: port group nvmc264_drop_, which drops what no rule allows, is gone, so everything passes']);
+});
+
 test('a driver that cannot name routers or port groups: those are skipped, the rest still judged', async () => {
   const d = await deployment();
   const names = { ...labNames(d), logicalRouterOf: undefined, portGroupOf: undefined };
