@@ -54,8 +54,9 @@ export async function readDriftRows(northbound: NorthboundRows, southbound: stri
 
 /**
  * What the deployment asked the SDN for and the SDN no longer holds, one sentence per difference in
- * the topology's words; empty when nothing drifted. Reads each table once (northbound through
- * `northbound`, southbound at the OVSDB connection string `southbound`).
+ * the topology's words, the likeliest cause of a wrong verdict first (see `driftOf`); empty when
+ * nothing drifted. Reads each table once (northbound through `northbound`, southbound at the OVSDB
+ * connection string `southbound`), in parallel.
  */
 export async function ovnDrift(input: { northbound: NorthboundRows; southbound: string; deployment: Deployment; names: OvnNames }): Promise<string[]> {
   return driftOf(await readDriftRows(input.northbound, input.southbound), input.deployment, input.names);
@@ -146,7 +147,6 @@ export function driftOf(rows: DriftRows, deployment: Deployment, names: OvnNames
   const balancers = byUuid(nb.Load_Balancer);
   const registered = new Set(rows.southbound.Chassis.map((c) => c.name));
   const chassisName = new Map(rows.southbound.Chassis.map((c) => [c._uuid, c.name]));
-  const lostRouter = new Set<string>();
   const routerRows = new Map<string, Record<string, string>>();
   for (const router of topology.routers) {
     const name = names.logicalRouterOf?.(router.name);
@@ -154,7 +154,6 @@ export function driftOf(rows: DriftRows, deployment: Deployment, names: OvnNames
     const lr = routers.get(name);
     if (!lr) {
       gone.push(`router ${router.name}: its logical router ${name} is gone`);
-      lostRouter.add(router.name);
       continue;
     }
     routerRows.set(router.name, lr);
