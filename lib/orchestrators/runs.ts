@@ -84,8 +84,15 @@ export async function withKeptDeployment<T>(
   const { journal, header } = chosen[0];
   return withTarget(targetFile ?? header.targetFile, async (open) => {
     const found = await open.orchestrator.reattach(journal);
-    // What the target shows wins over the journal where the driver reads it back (floating IPs).
-    const deployment = { ...replayOperations(found, journal.operations()), floatingIps: found.floatingIps };
+    // Which workload a floating IP serves is what the plan and the journaled changes say, not what
+    // the SDN holds now: a NAT rule deleted behind netvet's back is drift to report, not the truth.
+    const planned = Object.fromEntries(
+      Object.entries(found.floatingIps).map(([name, fip]) => {
+        const intended = header.plan.floatingIps.find((f) => f.name === name);
+        return [name, { ...fip, workload: intended?.workload ?? null, port: intended?.workload ? (intended.port ?? 0) : null }];
+      }),
+    );
+    const deployment = replayOperations({ ...found, floatingIps: planned }, journal.operations());
     return body({ deployment: deepFreeze(deployment), driver: open.orchestrator, hosts: open.hosts, open });
   }, header.orchestrator);
 }

@@ -6,6 +6,7 @@ import type { TraceHit } from '../../sdn/ovn/trace';
 import type { NorthboundRows } from '../../sdn/ovn/trace-lookups';
 import type { Deployment } from '../types';
 import type { Network, Neutron, Port, Router, SecurityGroup, SecurityGroupRule } from './neutron';
+import { neutronRule, sameRule } from './security-groups';
 
 /** Neutron's port group of every port with port security: its ACLs drop what no security group rule allows. */
 const DROP_GROUP = 'neutron_pg_drop';
@@ -27,7 +28,7 @@ function ruleWords(rule: SecurityGroupRule, groupName: (id: string) => string): 
  * `neutron:security_group_rule_id` is that rule of its security group, `neutron_pg_drop` is
  * Neutron's drop of what no rule allows.
  */
-async function neutronNames(nb: NorthboundRows, neutron: Neutron, deployment: Deployment): Promise<OvnNames> {
+export async function neutronNames(nb: NorthboundRows, neutron: Neutron, deployment: Deployment): Promise<OvnNames> {
   const { topology, prefix } = deployment;
   const named = (n: string) => `${prefix}${n}`;
   const byName = <T extends { name: string }>(rows: T[], names: string[]) => new Map(names.flatMap((n) => rows.filter((r) => r.name === named(n)).map((r) => [n, r] as const)));
@@ -57,6 +58,16 @@ async function neutronNames(nb: NorthboundRows, neutron: Neutron, deployment: De
   ]);
   const groupName = (id: string) => [...group].find(([, g]) => g.id === id)?.[0] ?? id;
   const rules = new Map([...group].flatMap(([g, row]) => row.security_group_rules.map((r) => [r.id, `rule "${ruleWords(r, groupName)}" of security group ${g}`] as const)));
+  // Neutron rule id -> the index of the topology rule it is, found as the driver matched them when it made them.
+  const groupIds = new Map([...group].map(([g, row]) => [g, row.id]));
+  const ruleIndex = new Map(
+    [...group].flatMap(([g, row]) =>
+      (topology.securityGroups.find((t) => t.name === g)?.rules ?? []).flatMap((rule, i) => {
+        const wanted = neutronRule(row.id, rule, groupIds);
+        return row.security_group_rules.filter((r) => sameRule(r, wanted)).map((r) => [r.id, i] as const);
+      }),
+    ),
+  );
   // ovn-trace names a port by Neutron's name for it where it can, by its id (the logical switch port's name) elsewhere.
   const portIds = new Map(Object.values(deployment.workloads).flatMap((w) => w.ports.map((p, i) => [named(`${w.name}-${i}`), p.id] as const)));
   const portOf = (traced: string) => portIds.get(traced) ?? traced;
@@ -78,6 +89,22 @@ async function neutronNames(nb: NorthboundRows, neutron: Neutron, deployment: De
       return port && localnet ? { port: `lrp-${port.id}`, localnet } : undefined;
     },
     routerOf: (r) => r,
+    logicalRouterOf: (r) => {
+      const row = router.get(r);
+      return row && `neutron-${row.id}`;
+    },
+    // ML2/OVN: `pg_` + the security group id, with `_` for `-` (OVN match expressions take no `-`).
+    portGroupOf: (g) => {
+      const row = group.get(g);
+      return row && `pg_${row.id.replace(/-/g, '_')}`;
+    },
+    // The logical switch port is named by the Neutron port id, which the deployment keeps.
+    logicalPortOf: (w, i) => deployment.workloads[w]?.ports[i]?.id,
+    // Neutron's one drop group, shared by every project: a from-lport and a to-lport drop.
+    dropGroup: { name: DROP_GROUP, acls: 2 },
+    // One ACL per rule: netvet's rules are IPv4 only (ethertype IPv4), each tagged with its rule id.
+    aclsPerRule: 1,
+    ruleOfAcl: (_group, acl) => ruleIndex.get(/neutron:security_group_rule_id=(\S+)/.exec(acl.external_ids)?.[1] ?? ''),
     portOf,
     labels: {
       datapath: (name, kind) => datapaths.get(name) ?? `${kind} ${name}`,

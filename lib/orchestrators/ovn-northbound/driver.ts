@@ -54,7 +54,7 @@ export class OvnNorthboundOrchestrator implements Orchestrator {
     },
     serviceChains: { check: (deployment, chain) => checkServiceChain(this.nb, this.hosts, deployment, chain) },
   };
-  readonly bindings: Bindings = { ovn: (deployment): Promise<OvnNames> => Promise.resolve(ovnNames(deployment.prefix)) };
+  readonly bindings: Bindings = { ovn: (deployment): Promise<OvnNames> => Promise.resolve(ovnNames(deployment)) };
 
   constructor(
     private readonly target: Target,
@@ -352,9 +352,10 @@ export class OvnNorthboundOrchestrator implements Orchestrator {
       removed.push(...swept.map((what) => `${what} on ${host.name}`));
     }
     removed.push(...(await sweepLoadBalancers(this.nb, ours)), ...(await sweepFloatingIpReservations(this.nb, ours)));
-    for (const [table, del] of [['Port_Group', 'pg-del'], ['Logical_Router', 'lr-del'], ['Logical_Switch', 'ls-del']] as const) {
+    // `destroy` by name: ovn-nbctl's pg-del takes no --if-exists (OVN 23.03), and another sweep may have won the race.
+    for (const table of ['Port_Group', 'Logical_Router', 'Logical_Switch'] as const) {
       const rows = (await this.nb.list(table, ['name', 'external_ids'])).filter((r) => ours(r.external_ids));
-      await this.nb.run(rows.map((r) => ['--if-exists', del, r.name]));
+      await this.nb.run(rows.map((r) => ['--if-exists', 'destroy', table, r.name]));
       removed.push(...rows.map((r) => `${table} ${r.name}`));
     }
     removed.push(...(await this.deleteDhcpOptions((p) => p.startsWith(prefix))));

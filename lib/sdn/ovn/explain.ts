@@ -26,6 +26,18 @@ export interface OvnNames {
    * friendly name where it has one (Neutron's port name for a port named by its id). Itself when left out.
    */
   portOf?(traced: string): string;
+  /** The logical router of a topology router, as OVN names it; undefined when the driver cannot say (drift then skips the router). */
+  logicalRouterOf?(router: string): string | undefined;
+  /** The port group of a topology security group; undefined when the driver cannot say. */
+  portGroupOf?(group: string): string | undefined;
+  /** The logical switch port of a workload's port (by index); the deployment's port id when left out. */
+  logicalPortOf?(workload: string, index: number): string | undefined;
+  /** ACLs the driver writes for one security group rule; 1 when left out. */
+  aclsPerRule?: number;
+  /** The index (in the topology group's rules) of the rule an ACL of the group's port group implements, if any. */
+  ruleOfAcl?(group: string, acl: Record<string, string>): number | undefined;
+  /** The port group every port with port security sits in, whose ACLs drop what no rule allows, and how many ACLs it has. */
+  dropGroup?: { name: string; acls: number };
   /** Datapaths (and what a drop by an ACL means) in the user's words; OVN's names when left out. */
   labels?: Omit<Partial<TraceLabels>, 'port'>;
   /** ACLs in the user's words; OVN's when left out. */

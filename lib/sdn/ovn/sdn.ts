@@ -7,6 +7,7 @@ import type { Attachment, EncapsulationSwitch, Evidence, ExplainedFlow, NetworkS
 import { ChassisEncapsulation } from './encapsulation';
 import { RollingRestart } from './rolling-restart';
 import { ovnNamesOf } from './binding';
+import { ovnDrift } from './drift';
 import { OvnExplainer } from './explain';
 import { checkTargetHealth, describeHealth, waitForHealth, type TargetHealth } from './health';
 import { listNorthbound } from './northbound-rows';
@@ -79,15 +80,11 @@ export class OvnSdn implements Sdn {
     return new OvnExplainer(this.target, { list: (table, columns) => listNorthbound(northbound, table, columns) }, names).explain(deployment, flow);
   }
 
-  /** What differs from what the deployment asked for; today: chassis that tunnel with another encapsulation than their peers. */
-  async drift(): Promise<string[]> {
-    const nodes = await this.nodes();
-    const kindOf = (node: SdnNode) => node.tunnels.map((t) => t.kind).sort().join('+') || 'no tunnel';
-    const counts = new Map<string, number>();
-    for (const node of nodes) counts.set(kindOf(node), (counts.get(kindOf(node)) ?? 0) + 1);
-    if (counts.size < 2) return [];
-    const usual = [...counts].sort((a, b) => b[1] - a[1])[0][0];
-    return nodes.filter((n) => kindOf(n) !== usual).map((n) => `chassis ${n.host} ('${n.name}') tunnels with ${kindOf(n)}, its peers with ${usual}`);
+  /** What OVN holds now that differs from what the deployment asked for, likeliest cause first (lib/sdn/ovn/drift.ts). */
+  async drift(deployment: Deployment, orchestrator: Orchestrator): Promise<string[]> {
+    const { northbound, southbound } = this.databases(`compare ${deployment.prefix} with what OVN holds`);
+    const names = await ovnNamesOf(orchestrator, deployment);
+    return ovnDrift({ northbound: { list: (table, columns) => listNorthbound(northbound, table, columns) }, southbound, deployment, names });
   }
 
   async diagnose(deployment: Deployment): Promise<Attachment[]> {
