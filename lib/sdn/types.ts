@@ -1,7 +1,7 @@
 import type { Deployment, Orchestrator } from '../orchestrators/types';
 import type { ChangeJournal, EncapsulationChange } from '../target/changes';
 import type { TargetHosts } from '../target/hosts';
-import type { Encapsulation, Target } from '../target/schema';
+import type { Encapsulation, Target, TargetHost } from '../target/schema';
 import type { ProbeKind } from '../traffic/probe';
 
 /** A named text for the report (a table dump, a log tail). */
@@ -125,6 +125,26 @@ export interface Sdn {
   diagnose(deployment: Deployment, orchestrator: Orchestrator): Promise<Attachment[]>;
 }
 
+/** What `netvet target init` is given: the SDN's endpoints and how to reach hosts. */
+export interface DiscoveryRequest {
+  northbound: string;
+  southbound: string;
+  ssh: { user: string; port: number; privateKey: string };
+  /** Host names as the operator knows them, by management address (`--host NAME=ADDRESS`). */
+  names: Record<string, string>;
+  /** The provider network the gateways map, when the operator names it. */
+  physicalNetwork?: string;
+}
+
+/** What an SDN found of a deployment: the parts of a target file it can fill, and notes on what it could not. */
+export interface Discovery {
+  hosts: TargetHost[];
+  ovn: Target['ovn'];
+  encapsulation: Target['encapsulation'];
+  physicalNetwork?: string;
+  notes: string[];
+}
+
 /** An SDN netvet knows: its name, what it offers a target, and how to open it. */
 export interface SdnKind {
   readonly name: string;
@@ -132,4 +152,6 @@ export interface SdnKind {
   /** Capabilities the SDN gives a target, from the target's facts (its encapsulations, its databases). */
   capabilities(target: Target): string[];
   open(target: Target, hosts: TargetHosts): Promise<Sdn>;
+  /** Finds a deployment from its endpoints and hosts, for `netvet target init`. */
+  discover(request: DiscoveryRequest): Promise<Discovery>;
 }

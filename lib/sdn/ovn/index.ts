@@ -11,4 +11,5 @@ export const ovn: SdnKind = {
     ...(target.ovn ? ['ovn:trace'] : []),
   ],
   open: async (target, hosts) => new (await import('./sdn')).OvnSdn(target, hosts),
+  discover: async (request) => (await import('./discover')).discoverOvn(request),
 };

@@ -1,0 +1,83 @@
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { ip2long, long2ip, Netmask } from 'netmask';
+import { Document } from 'yaml';
+import { sdnKind } from '../sdn/registry';
+import type { Discovery, DiscoveryRequest } from '../sdn/types';
+import { NetvetError } from '../util/errors';
+import { targetSchema, type Target } from './schema';
+
+export interface InitRequest extends DiscoveryRequest {
+  name: string;
+  sdn: string;
+  orchestrator: string;
+  /** The provider (external) network: its CIDR and the address that routes for it. */
+  external?: { cidr: string; gateway: string };
+  output: string;
+  force?: boolean;
+}
+
+/** Floating IPs in the upper half of the external network, router gateways in the lower half past the first ten. */
+function externalRanges(cidr: string): Pick<NonNullable<Target['externalNetwork']>, 'floatingIpRange' | 'routerGatewayRange'> {
+  const net = new Netmask(cidr);
+  if (net.size < 64) throw new NetvetError(`the external network ${cidr} is too small for router gateways and floating IPs`, 'give --external-cidr a /26 or larger');
+  const base = ip2long(net.base);
+  const half = base + net.size / 2;
+  return {
+    routerGatewayRange: { start: long2ip(base + 10), end: long2ip(half - 1) },
+    floatingIpRange: { start: long2ip(half), end: long2ip(base + net.size - 2) },
+  };
+}
+
+/** Facts scenarios ask for, from what was found: HA where there is redundancy, NAT where a gateway meets the external network. */
+function facts(found: Discovery, external: boolean): string[] {
+  const gateways = found.hosts.filter((h) => h.roles.includes('gateway')).length;
+  const chassis = found.hosts.filter((h) => h.integrationBridge);
+  return [
+    'ssh:hosts',
+    'dhcp',
+    ...((found.ovn?.northboundCluster.length ?? 0) >= 3 ? ['ha:nb-cluster'] : []),
+    ...((found.ovn?.southboundCluster.length ?? 0) >= 3 ? ['ha:sb-cluster'] : []),
+    ...((found.ovn?.northd.length ?? 0) >= 2 ? ['ha:northd'] : []),
+    ...(gateways >= 1 && external ? ['gateway', 'snat', 'fip', 'nat:port-forwarding'] : []),
+    ...(gateways >= 2 && external ? ['ha:gateway'] : []),
+    ...(chassis.length && chassis.every((h) => h.data && h.data.address !== h.management) ? ['underlay:separate'] : []),
+  ];
+}
+
+/**
+ * `netvet target init`: asks the SDN to find the deployment, and writes a commented target file
+ * ready for `netvet target check`; what could not be found is said in the file and returned.
+ */
+export async function initTarget(request: InitRequest): Promise<{ target: Target; notes: string[] }> {
+  if (existsSync(request.output) && !request.force) throw new NetvetError(`${request.output} exists`, 'choose another --output, or add --force to replace it');
+  const found = await sdnKind(request.sdn).discover(request);
+  const notes = [...found.notes];
+  if (!request.external) notes.push('no --external-cidr/--external-gateway: no externalNetwork, so SNAT and floating IP scenarios skip');
+  if (request.external && !found.physicalNetwork) notes.push('no gateway maps a provider network (ovn-bridge-mappings): externalNetwork.physicalNetwork is a guess, "physnet"');
+  const target = targetSchema.parse({
+    version: 1,
+    name: request.name,
+    sdn: request.sdn,
+    orchestrator: request.orchestrator,
+    access: { ssh: request.ssh },
+    hosts: found.hosts,
+    ovn: found.ovn,
+    encapsulation: found.encapsulation,
+    ...(request.external
+      ? { externalNetwork: { physicalNetwork: found.physicalNetwork ?? 'physnet', cidr: request.external.cidr, gateway: request.external.gateway, ...externalRanges(request.external.cidr) } }
+      : {}),
+    capabilities: facts(found, request.external !== undefined),
+  });
+  const document = new Document(target);
+  const schema = fileURLToPath(new URL('../../schemas/target.schema.json', import.meta.url));
+  document.commentBefore = [
+    ` yaml-language-server: $schema=${schema}`,
+    ` Written by \`netvet target init\` from ${request.northbound} and ${request.southbound}.`,
+    ' Check the host keys (ssh-keyscan saw them) and the roles, then run: netvet target check --target <this file>',
+    ...notes.map((n) => ` NOTE: ${n}`),
+  ].join('\n');
+  await writeFile(request.output, document.toString({ lineWidth: 0 }), { mode: 0o600 });
+  return { target, notes };
+}
