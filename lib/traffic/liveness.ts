@@ -59,5 +59,6 @@ export async function proveAlive(to: string, flow: FlowName, endpoint: (name: st
 export function formatLiveness(proofs: LivenessProof[]): string {
   if (!proofs.length) return '';
   const lines = proofs.map((p) => `  ${p.status === 'dead' ? 'DEAD ' : p.status === 'alive' ? 'alive' : 'n/a  '} ${p.to} ${p.flow}: ${p.detail}${p.repro && p.status === 'dead' ? `\n    repro: ${p.repro}` : ''}`);
-  return ['destinations only in deny cells, proven alive in the same run:', ...lines].join('\n');
+  const dead = proofs.filter((p) => p.status === 'dead').length;
+  return [`destinations only in deny cells, proven alive in the same run${dead ? ` (${dead} DEAD)` : ''}:`, ...lines].join('\n');
 }

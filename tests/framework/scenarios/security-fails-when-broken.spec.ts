@@ -1,4 +1,5 @@
 import { expect } from '@playwright/test';
+import { readdir, readFile } from 'node:fs/promises';
 import { runScenarios, test, whenAppears, type FrameworkLab } from '../support/lab';
 import { deleteAcl, expectNoRows, findAcl, named, rows } from '../support/northbound';
 
@@ -13,6 +14,7 @@ test.describe.configure({ mode: 'serial' });
 const UNRELATED = 'tests/scenarios/l3/router-between-networks.spec.ts';
 const SCENARIOS = {
   egress: 'tests/scenarios/sg/egress-rules.spec.ts',
+  statefulDeny: 'tests/scenarios/sg/stateful-default-deny.spec.ts',
   tenants: 'tests/scenarios/tenancy/overlapping-cidrs-isolated.spec.ts',
   portForwarding: 'tests/scenarios/nat/port-forwarding.spec.ts',
   remoteFip: 'tests/scenarios/fip/remote-chassis.spec.ts',
@@ -41,7 +43,7 @@ async function brokenRun(lab: FrameworkLab, scenario: string, breakIt: () => Pro
 test('control: the scenarios to break pass on an intact lab', async ({ lab }) => {
   const result = await runScenarios(Object.values(SCENARIOS), lab.targetFile).done;
   expect(result.code, result.output).toBe(0);
-  expect(result.output).toMatch(/4 passed/);
+  expect(result.output).toMatch(/5 passed/);
   await expectNothingLeft(lab);
 });
 
@@ -51,6 +53,23 @@ test('egress rule scenario fails when the egress ACL is deleted', async ({ lab }
   });
   expect(output).toMatch(/client -> server tcp\/5000: expected allow, observed deny/);
   expect(output).not.toMatch(/udp\/7: expected allow/);
+});
+
+test('default deny scenario fails when the responder of mute, which only deny cells reach, is killed', async ({ lab }) => {
+  const output = await brokenRun(lab, SCENARIOS.statefulDeny, async () => {
+    // Where the lab's workloads keep their responder's PID file (lib/orchestrators/shared/workload.ts).
+    const root = '/run/netvet/workloads';
+    const pidfile = await whenAppears(async () => {
+      const dir = (await readdir(root).catch(() => [])).find((d) => d.startsWith(`nv-${lab.name}-w-`) && d.endsWith('mute'));
+      const pid = dir && (await readFile(`${root}/${dir}/responder.pid`, 'utf8').catch(() => '')).trim();
+      return pid || undefined;
+    });
+    process.kill(Number(pidfile), 'SIGKILL');
+  });
+  // Every cell still looks right: only the liveness proof can tell.
+  expect(output).toContain('cells as expected');
+  expect(output).toMatch(/DEAD\s+mute tcp\/5000: does not answer itself/);
+  expect(output).not.toMatch(/DEAD\s+client/);
 });
 
 test('tenant isolation scenario fails when a workload port is moved into the other tenant\'s switch', async ({ lab }) => {
