@@ -59,12 +59,12 @@ test('default deny scenario fails when the responder of mute, which only deny ce
   const output = await brokenRun(lab, SCENARIOS.statefulDeny, async () => {
     // Where the lab's workloads keep their responder's PID file (lib/orchestrators/shared/workload.ts).
     const root = '/run/netvet/workloads';
-    const pidfile = await whenAppears(async () => {
+    const pid = await whenAppears(async () => {
       const dir = (await readdir(root).catch(() => [])).find((d) => d.startsWith(`nv-${lab.name}-w-`) && d.endsWith('mute'));
       const pid = dir && (await readFile(`${root}/${dir}/responder.pid`, 'utf8').catch(() => '')).trim();
       return pid || undefined;
     });
-    process.kill(Number(pidfile), 'SIGKILL');
+    process.kill(Number(pid), 'SIGKILL');
   });
   // Every cell still looks right: only the liveness proof can tell.
   expect(output).toContain('cells as expected');
