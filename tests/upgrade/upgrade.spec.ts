@@ -34,6 +34,7 @@ test(
     const rolling = !target.upgrade;
     const daemons = restartedDaemons(hosts);
     const before = await daemonPids(daemons);
+    expect(daemons.filter((d) => !before[d.label]).map((d) => d.label), 'daemons not running before the upgrade').toEqual([]);
     const { upgrade } = await upgradeRun({ targetFile, log });
     const seconds = (Date.parse(upgrade!.finishedAt) - Date.parse(upgrade!.startedAt)) / 1000;
     testInfo.annotations.push({ type: 'measured', description: `${upgrade!.procedure}: ${upgrade!.steps.length} steps in ${seconds.toFixed(1)} s` });
