@@ -19,6 +19,8 @@ test(
     const overhead = TUNNEL_OVERHEAD[target.encapsulation.current];
     test.skip(overhead === undefined, `the tunnel overhead of ${target.encapsulation.current} is not measured`);
     const vms = Object.values(built.workloads);
+    const noData = vms.filter((vm) => !hosts.get(vm.host).data).map((vm) => vm.host);
+    test.skip(noData.length > 0, `the target file gives no data (tunnel) interface for ${noData.join(', ')}`);
     const underlay = Math.min(...(await Promise.all(vms.map((vm) => underlayMtu(hosts.shell(vm.host), hosts.get(vm.host).data!)))));
     const limit = underlay - overhead!;
     const ping = (from: string, to: string, size: number) => pingDontFragment(built.workloads[from].shell, built.workloads[to].ports[0].address, size - ICMP_OVERHEAD);
