@@ -15,6 +15,8 @@ const UNRELATED = 'tests/scenarios/l3/router-between-networks.spec.ts';
 const SCENARIOS = {
   egress: 'tests/scenarios/sg/egress-rules.spec.ts',
   statefulDeny: 'tests/scenarios/sg/stateful-default-deny.spec.ts',
+  twoGroups: 'tests/scenarios/sg/two-groups-one-port.spec.ts',
+  snatOff: 'tests/scenarios/nat/snat-disabled.spec.ts',
   tenants: 'tests/scenarios/tenancy/overlapping-cidrs-isolated.spec.ts',
   portForwarding: 'tests/scenarios/nat/port-forwarding.spec.ts',
   remoteFip: 'tests/scenarios/fip/remote-chassis.spec.ts',
@@ -43,7 +45,7 @@ async function brokenRun(lab: FrameworkLab, scenario: string, breakIt: () => Pro
 test('control: the scenarios to break pass on an intact lab', async ({ lab }) => {
   const result = await runScenarios(Object.values(SCENARIOS), lab.targetFile).done;
   expect(result.code, result.output).toBe(0);
-  expect(result.output).toMatch(/5 passed/);
+  expect(result.output).toMatch(/7 passed/);
   await expectNothingLeft(lab);
 });
 
@@ -70,6 +72,23 @@ test('default deny scenario fails when the responder of mute, which only deny ce
   expect(output).toContain('cells as expected');
   expect(output).toMatch(/DEAD\s+mute tcp\/5000: does not answer itself/);
   expect(output).not.toMatch(/DEAD\s+client/);
+});
+
+test('two-groups scenario fails when the TCP/5000 ACL of the service group is deleted', async ({ lab }) => {
+  const output = await brokenRun(lab, SCENARIOS.twoGroups, async () => {
+    await deleteAcl(lab, await whenAppears(() => findAcl(lab, (m) => m.includes('_service && ip4') && m.includes('tcp.dst == 5000'))));
+  });
+  // Both ports in the service group lose it; the ping group still admits ICMP.
+  expect(output).toMatch(/client -> (both|service) tcp\/5000: expected allow, observed deny/);
+  expect(output).not.toMatch(/icmp: expected allow/);
+});
+
+test('SNAT-disabled scenario fails when an SNAT rule appears on the router whose SNAT is off', async ({ lab }) => {
+  const output = await brokenRun(lab, SCENARIOS.snatOff, async () => {
+    const [port, network] = await whenAppears(async () => (await rows(lab, 'Logical_Router_Port', 'name,networks')).map((r) => r.split(',')).find(([name]) => /^nv\w+-r-plain-gw$/.test(name)));
+    await lab.nbctl('lr-nat-add', port.replace(/-gw$/, ''), 'snat', network.split('/')[0], '10.11.2.0/24');
+  });
+  expect(output).toMatch(/receives vm2's packets from vm2's own address|r-plain's address [\d.]+ must not appear/);
 });
 
 test('tenant isolation scenario fails when a workload port is moved into the other tenant\'s switch', async ({ lab }) => {
