@@ -116,6 +116,8 @@ export async function runMatrix(spec: MatrixSpec, endpoint: (name: string) => En
   const expected = (from: string, to: string, flow: FlowName) => expectedVerdict(spec, from, to, flow);
   // In the same run as the cells: a responder that died or never started fails this run, not a later one.
   const liveness = Promise.all(denyOnlyDestinations(spec, expected).map(({ to, flow }) => proveAlive(to, flow, endpoint)));
+  // Awaited below; should a cell throw first, its error is the one reported, not an unhandled rejection.
+  liveness.catch(() => undefined);
   const plan = spec.from.flatMap((from) => spec.to.filter((to) => to !== from).flatMap((to) => spec.flows.map((flow) => ({ from, to, flow }))));
   const cells = await limited(
     plan.map(({ from, to, flow }) => async (): Promise<Cell> => {
