@@ -17,6 +17,8 @@ const SCENARIOS = {
   statefulDeny: 'tests/scenarios/sg/stateful-default-deny.spec.ts',
   twoGroups: 'tests/scenarios/sg/two-groups-one-port.spec.ts',
   snatOff: 'tests/scenarios/nat/snat-disabled.spec.ts',
+  remoteCidr: 'tests/scenarios/sg/remote-cidr-port-range.spec.ts',
+  explicitRouter: 'tests/scenarios/tenancy/explicit-router.spec.ts',
   tenants: 'tests/scenarios/tenancy/overlapping-cidrs-isolated.spec.ts',
   portForwarding: 'tests/scenarios/nat/port-forwarding.spec.ts',
   remoteFip: 'tests/scenarios/fip/remote-chassis.spec.ts',
@@ -45,7 +47,7 @@ async function brokenRun(lab: FrameworkLab, scenario: string, breakIt: () => Pro
 test('control: the scenarios to break pass on an intact lab', async ({ lab }) => {
   const result = await runScenarios(Object.values(SCENARIOS), lab.targetFile).done;
   expect(result.code, result.output).toBe(0);
-  expect(result.output).toMatch(/7 passed/);
+  expect(result.output).toMatch(/9 passed/);
   await expectNothingLeft(lab);
 });
 
@@ -89,6 +91,26 @@ test('SNAT-disabled scenario fails when an SNAT rule appears on the router whose
     await lab.nbctl('lr-nat-add', port.replace(/-gw$/, ''), 'snat', network.split('/')[0], '10.11.2.0/24');
   });
   expect(output).toMatch(/receives vm2's packets from vm2's own address|r-plain's address [\d.]+ must not appear/);
+});
+
+test('remote CIDR scenario fails when the TCP range rule admits every source', async ({ lab }) => {
+  const output = await brokenRun(lab, SCENARIOS.remoteCidr, async () => {
+    const acl = await whenAppears(async () => {
+      const { data } = JSON.parse(await lab.nbctl('--format=json', '--columns=_uuid,match', 'list', 'ACL')) as { data: Array<[[string, string], string]> };
+      return data.find(([, match]) => match.includes('10.7.0.16/28') && match.includes('tcp.dst >= 23'));
+    });
+    await lab.nbctl('set', 'ACL', acl[0][1], `match=${JSON.stringify(acl[1].replace('10.7.0.16/28', '0.0.0.0/0'))}`);
+  });
+  expect(output).toMatch(/far -> server (http|tcp\/5000): expected deny, observed allow/);
+  expect(output).not.toMatch(/(tcp\/7|tcp\/22): expected deny, observed allow/);
+});
+
+test('explicit router scenario fails when the router port on the shared network is deleted', async ({ lab }) => {
+  const output = await brokenRun(lab, SCENARIOS.explicitRouter, async () => {
+    await lab.nbctl('lrp-del', await whenAppears(async () => named(await rows(lab, 'Logical_Router_Port', 'name'), '-bridge-red-net')));
+  });
+  expect(output).toMatch(/(blue1 -> red1|red1 -> blue1) (icmp|tcp\/5000): expected allow, observed deny/);
+  expect(output).not.toMatch(/red2 (icmp|tcp\/5000): expected deny, observed allow/);
 });
 
 test('tenant isolation scenario fails when a workload port is moved into the other tenant\'s switch', async ({ lab }) => {
