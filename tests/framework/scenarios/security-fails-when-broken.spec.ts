@@ -1,7 +1,7 @@
 import { expect } from '@playwright/test';
 import { readdir, readFile } from 'node:fs/promises';
 import { runScenarios, test, whenAppears, type FrameworkLab } from '../support/lab';
-import { deleteAcl, expectNoRows, findAcl, named, rows } from '../support/northbound';
+import { deleteAcl, expectNoRows, findAcl, named, routerWith, rows } from '../support/northbound';
 
 /**
  * The security group, tenancy, NAT and floating IP scenarios must be able to fail. Each test runs
@@ -19,6 +19,7 @@ const SCENARIOS = {
   snatOff: 'tests/scenarios/nat/snat-disabled.spec.ts',
   remoteCidr: 'tests/scenarios/sg/remote-cidr-port-range.spec.ts',
   explicitRouter: 'tests/scenarios/tenancy/explicit-router.spec.ts',
+  fipPool: 'tests/scenarios/fip/pool-allocation.spec.ts',
   tenants: 'tests/scenarios/tenancy/overlapping-cidrs-isolated.spec.ts',
   portForwarding: 'tests/scenarios/nat/port-forwarding.spec.ts',
   remoteFip: 'tests/scenarios/fip/remote-chassis.spec.ts',
@@ -47,7 +48,7 @@ async function brokenRun(lab: FrameworkLab, scenario: string, breakIt: () => Pro
 test('control: the scenarios to break pass on an intact lab', async ({ lab }) => {
   const result = await runScenarios(Object.values(SCENARIOS), lab.targetFile).done;
   expect(result.code, result.output).toBe(0);
-  expect(result.output).toMatch(/9 passed/);
+  expect(result.output).toMatch(/10 passed/);
   await expectNothingLeft(lab);
 });
 
@@ -111,6 +112,17 @@ test('explicit router scenario fails when the router port on the shared network 
   });
   expect(output).toMatch(/(blue1 -> red1|red1 -> blue1) (icmp|tcp\/5000): expected allow, observed deny/);
   expect(output).not.toMatch(/red2 (icmp|tcp\/5000): expected deny, observed allow/);
+});
+
+test('floating IP pool scenario fails when an unbound floating IP is bound to a workload behind netvet\'s back', async ({ lab }) => {
+  const output = await brokenRun(lab, SCENARIOS.fipPool, async () => {
+    // The driver keeps each floating IP as a one-address set named <prefix>_fip_<name>.
+    const fip = await whenAppears(async () => (await rows(lab, 'Address_Set', 'name,addresses')).find((r) => /^nv\w+_fip_fip_b,/.test(r))?.split(',')[1]);
+    const vm2 = await whenAppears(async () => named(await rows(lab, 'Logical_Switch_Port', 'name'), 'vm2-0'));
+    const router = await whenAppears(() => routerWith(lab, 'nat'));
+    await lab.nbctl('lr-nat-add', router, 'dnat_and_snat', fip, (await lab.nbctl('lsp-get-addresses', vm2)).trim().split(' ')[1]);
+  });
+  expect(output).toMatch(/runner -> fip-b tcp\/5000: expected deny, observed allow/);
 });
 
 test('tenant isolation scenario fails when a workload port is moved into the other tenant\'s switch', async ({ lab }) => {
