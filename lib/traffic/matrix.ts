@@ -1,5 +1,6 @@
 import type { Shell } from '../access';
 import { describeError, NetvetError } from '../util/errors';
+import { denyOnlyDestinations, formatLiveness, proveAlive, type LivenessProof } from './liveness';
 import { probe, probeUntilOk, type ProbeKind, type ProbeResult, type ProbeTarget } from './probe';
 
 export type Verdict = 'allow' | 'deny';
@@ -58,7 +59,11 @@ export interface CellEvidence {
 export interface MatrixResult {
   cells: Cell[];
   wrong: Cell[];
-  /** Expected, observed and diff tables, then one repro line per wrong cell. */
+  /** One proof per destination and flow that only deny cells go to: a silent responder would fake those denies. */
+  liveness: LivenessProof[];
+  /** The proofs that failed: the matrix is wrong when any did. */
+  dead: LivenessProof[];
+  /** Expected, observed and diff tables, one repro line per wrong cell, then the liveness proofs. */
   report: string;
 }
 
@@ -108,6 +113,11 @@ export interface MatrixOptions {
  */
 export async function runMatrix(spec: MatrixSpec, endpoint: (name: string) => Endpoint, options: MatrixOptions = {}): Promise<MatrixResult> {
   const convergeMs = options.convergeMs ?? 10_000;
+  const expected = (from: string, to: string, flow: FlowName) => expectedVerdict(spec, from, to, flow);
+  // In the same run as the cells: a responder that died or never started fails this run, not a later one.
+  const liveness = Promise.all(denyOnlyDestinations(spec, expected).map(({ to, flow }) => proveAlive(to, flow, endpoint)));
+  // Awaited below; should a cell throw first, its error is the one reported, not an unhandled rejection.
+  liveness.catch(() => undefined);
   const plan = spec.from.flatMap((from) => spec.to.filter((to) => to !== from).flatMap((to) => spec.flows.map((flow) => ({ from, to, flow }))));
   const cells = await limited(
     plan.map(({ from, to, flow }) => async (): Promise<Cell> => {
@@ -138,7 +148,9 @@ export async function runMatrix(spec: MatrixSpec, endpoint: (name: string) => En
       4,
     );
   }
-  return { cells, wrong, report: formatMatrix(spec, cells, wrong) };
+  const proofs = await liveness;
+  const dead = proofs.filter((p) => p.status === 'dead');
+  return { cells, wrong, liveness: proofs, dead, report: [formatMatrix(spec, cells, wrong), formatLiveness(proofs)].filter(Boolean).join('\n\n') };
 }
 
 /** Kubernetes netpol e2e style: `.` passes, `X` is dropped, `-` is the endpoint itself. */

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Shell } from '../access';
+import type { Encapsulation } from '../target/schema';
 import { reproduce } from './probe';
 
 const BULK_FILE = fileURLToPath(new URL('./agents/bulk-echo.py', import.meta.url));
@@ -11,10 +12,19 @@ export const ICMP_OVERHEAD = 28;
 /** IPv4 and TCP headers without options. */
 export const TCP_OVERHEAD = 40;
 
+/**
+ * What a tunnel adds to a workload's IP packet on the underlay (measured on the lab, OVN 23.x):
+ * the inner Ethernet header (14), outer IPv4 (20), UDP (8), and the Geneve header (8) with OVN's one
+ * 4-byte option and its TLV header (8), or the VXLAN header (8). Kinds not listed are not measured.
+ */
+export const TUNNEL_OVERHEAD: Partial<Record<Encapsulation, number>> = { geneve: 58, vxlan: 50 };
+
 export interface DontFragmentPing {
   ok: boolean;
-  /** The sender refused the size (`message too long`) or a hop answered "fragmentation needed". */
-  tooBig: boolean;
+  /** The sender's own stack refused the size (`local error: message too long`): the packet never reached the network. */
+  refusedLocally: boolean;
+  /** A hop answered ICMP "fragmentation needed". */
+  fragNeeded: boolean;
   output: string;
   repro: string;
 }
@@ -24,7 +34,28 @@ export async function pingDontFragment(from: Shell, address: string, payload: nu
   const argv = ['ping', '-n', '-c', '1', '-W', '2', '-M', 'do', '-s', String(payload), address];
   const result = await from.exec(argv, { timeoutMs: 15_000 });
   const output = `${result.stdout}${result.stderr}`.trim();
-  return { ok: result.code === 0, tooBig: /message too long|frag needed|fragmentation needed/i.test(output), output, repro: reproduce(from, argv) };
+  const refusedLocally = /local error|message too long/i.test(output);
+  return { ok: result.code === 0, refusedLocally, fragNeeded: /frag needed|fragmentation needed/i.test(output), output, repro: reproduce(from, argv) };
+}
+
+type Link = { mtu: number; stats64?: { tx: { bytes: number } } };
+
+async function linkJson(shell: Shell, iface: string): Promise<Link> {
+  const result = await shell.exec(['ip', '-j', '-s', 'link', 'show', 'dev', iface]);
+  if (result.code !== 0) throw new Error(`${shell.name}: cannot read interface ${iface}: ${result.stderr.trim()}`);
+  return (JSON.parse(result.stdout) as Link[])[0];
+}
+
+/** An interface's MTU, as its own host or workload sees it. */
+export const linkMtu = async (shell: Shell, iface: string): Promise<number> => (await linkJson(shell, iface)).mtu;
+
+/** Bytes the interface has sent: they grow only when the kernel handed a packet to the link, not when it refused it. */
+export const sentBytes = async (shell: Shell, iface: string): Promise<number> => (await linkJson(shell, iface)).stats64?.tx.bytes ?? 0;
+
+/** Sets an interface's MTU from inside its workload, as a tenant would (`ip link set mtu`). */
+export async function setLinkMtu(shell: Shell, iface: string, mtu: number): Promise<void> {
+  const result = await shell.exec(['ip', 'link', 'set', 'dev', iface, 'mtu', String(mtu)]);
+  if (result.code !== 0) throw new Error(`${shell.name}: cannot set the MTU of ${iface} to ${mtu}: ${result.stderr.trim()}`);
 }
 
 export interface BulkEcho {
@@ -46,4 +77,9 @@ export async function tcpBulkEcho(from: Shell, address: string, port: number, by
   } catch {
     return { ok: false, error: `bulk echo did not run: ${(result.stderr || result.stdout).trim().split('\n').pop()}`, ms: 0, repro };
   }
+}
+
+/** The largest packet a host's underlay sends: the smallest MTU of its tunnel interface and uplinks. */
+export async function underlayMtu(host: Shell, data: { interface: string; uplinks: string[] }): Promise<number> {
+  return Math.min(...(await Promise.all([data.interface, ...data.uplinks].map((iface) => linkMtu(host, iface)))));
 }

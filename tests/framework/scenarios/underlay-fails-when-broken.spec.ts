@@ -3,7 +3,7 @@ import { loadTarget } from '../../../lib/target/load';
 import { run } from '../../../lib/util/exec';
 import { labDirOf, labRange, leftovers, netvet, uniqueLabName } from '../support/cli';
 import { breakDhcpBeforeLease } from '../support/dhcp-gate';
-import { runScenarios, test, whenAppears, type FrameworkLab } from '../support/lab';
+import { runScenarios, test, vsctlOn, whenAppears, type FrameworkLab } from '../support/lab';
 import { expectNoRows, routerWith, rows } from '../support/northbound';
 
 /**
@@ -26,6 +26,21 @@ const SCENARIOS = {
 
 /** `ip` in a lab host's namespace, from the runner: behind netvet's back. */
 const ipOn = (lab: FrameworkLab, host: string, ...args: string[]) => run(['ip', '-n', `nv-${lab.name}-${host}`, ...args]);
+
+/**
+ * Sets the MTU of a chassis' uplinks and of their ends in the lab's fabric (`<host>-<uplink>` in
+ * `nv-<lab>-fabric`), as a switch port reconfigured under the hosts would be; returns the undo.
+ */
+async function setWireMtu(lab: FrameworkLab, host: string, mtu: number): Promise<() => Promise<void>> {
+  const { uplinks } = lab.target.hosts.find((h) => h.name === host)!.data!;
+  const mtuOf = async (netns: string, iface: string) => (JSON.parse((await run(['ip', '-n', netns, '-j', 'link', 'show', iface])).stdout) as Array<{ mtu: number }>)[0].mtu;
+  const ends = uplinks.flatMap((uplink) => [{ netns: `nv-${lab.name}-${host}`, iface: uplink }, { netns: `nv-${lab.name}-fabric`, iface: `${host}-${uplink}` }]);
+  const before = await Promise.all(ends.map((e) => mtuOf(e.netns, e.iface)));
+  for (const e of ends) await run(['ip', '-n', e.netns, 'link', 'set', e.iface, 'mtu', String(mtu)]);
+  return async () => {
+    for (const [i, e] of ends.entries()) await run(['ip', '-n', e.netns, 'link', 'set', e.iface, 'mtu', String(before[i])]);
+  };
+}
 
 const expectNothingLeft = (lab: FrameworkLab) => expectNoRows(lab, 'Logical_Switch', 'Logical_Router', 'DHCP_Options');
 
@@ -64,6 +79,43 @@ test('DHCP scenario fails when the classless static route option is dropped from
   expect(result.output).toMatch(/client1 has the default route and the pushed route/);
   expect(result.output).toMatch(/"destination": "192\.168\.200\.0\/24"/);
   expect(result.output).toMatch(/1 failed[\s\S]*1 passed/);
+  await expectNothingLeft(lab);
+});
+
+// The MTU scenario's workloads sit on ch1 and ch2; the L2 one beside it uses the same chassis and small packets.
+test('path MTU scenario fails when the fabric silently carries frames larger than the chassis\' tunnel interface allows', async ({ lab }) => {
+  const underlay = Number((await ipOn(lab, 'ch1', '-j', 'link', 'show', lab.target.hosts.find((h) => h.name === 'ch1')!.data!.interface)).stdout.match(/"mtu":(\d+)/)![1]);
+  const undo: Array<() => Promise<void>> = [];
+  try {
+    for (const host of ['ch1', 'ch2']) {
+      const { interface: tunnel } = lab.target.hosts.find((h) => h.name === host)!.data!;
+      // Pinned, or OVS would raise the bridge port to its members' new MTU and the hosts would tell the truth.
+      await vsctlOn(lab, host, 'set', 'interface', tunnel, `mtu_request=${underlay}`);
+      undo.push(() => vsctlOn(lab, host, 'remove', 'interface', tunnel, 'mtu_request', String(underlay)).then(() => undefined));
+      undo.push(await setWireMtu(lab, host, underlay + 100));
+    }
+    const result = await runScenarios([SCENARIOS.mtu, SCENARIOS.l2], lab.targetFile).done;
+    expect(result.code).not.toBe(0);
+    expect(result.output).toMatch(/leaves vm[12] and is dropped by the overlay[\s\S]*the overlay carried a packet one byte over its limit/);
+    expect(result.output).toMatch(/1 failed[\s\S]*1 passed/);
+  } finally {
+    for (const step of undo.reverse()) await step();
+  }
+  await expectNothingLeft(lab);
+});
+
+test('path MTU scenario fails when a fabric port under ch2 is narrower than the underlay MTU the chassis use', async ({ lab }) => {
+  const mtu = lab.target.workloads.mtu;
+  // Narrower than a workload-MTU packet with its tunnel headers (at least 50 bytes), wide enough for small packets.
+  const restore = await setWireMtu(lab, 'ch2', mtu + 40);
+  try {
+    const result = await runScenarios([SCENARIOS.mtu, SCENARIOS.l2], lab.targetFile).done;
+    expect(result.code).not.toBe(0);
+    expect(result.output).toMatch(new RegExp(`the workload MTU ${mtu} is configured and filled[\\s\\S]*${mtu - 28}\\(${mtu}\\) bytes of data[\\s\\S]*100% packet loss`));
+    expect(result.output).toMatch(/1 failed[\s\S]*1 passed/);
+  } finally {
+    await restore();
+  }
   await expectNothingLeft(lab);
 });
 
