@@ -1,6 +1,6 @@
 import { RemoteDaemon } from '../../lib/faults/daemons';
 import type { TargetHosts } from '../../lib/target/hosts';
-import { chassisHosts, clusterHosts, CLUSTERS, ovnOf, type DaemonName } from '../../lib/target/ovn';
+import { chassisHosts, clusterHosts, CLUSTERS, ovnOf, type DaemonName } from '../../lib/sdn/ovn/control-plane';
 
 /**
  * What the rolling restart (lib/upgrade/rolling-restart.ts) must do to a target, written from the

@@ -1,5 +1,5 @@
-import { checkTargetHealth, describeHealth } from '../../lib/target/health';
-import { chassisHosts, clusterHosts } from '../../lib/target/ovn';
+import { checkTargetHealth, describeHealth } from '../../lib/sdn/ovn/health';
+import { chassisHosts, clusterHosts } from '../../lib/sdn/ovn/control-plane';
 import { summarize } from '../../lib/traffic/monitor-expect';
 import { upgradePost, upgradePre, upgradeRun } from '../../lib/upgrade/phases';
 import { defaultStateFile, readState } from '../../lib/upgrade/state';
