@@ -34,7 +34,8 @@ export async function checkTarget(targetFile: string): Promise<TargetCheck> {
           const { code, stderr } = await hosts.shell(host.name).exec(['true'], { timeoutMs: SSH_TIMEOUT_MS });
           return { host: host.name, address: host.management, answers: code === 0, ...(code === 0 ? {} : { error: stderr.trim() || `exit ${code}` }) };
         } catch (error) {
-          return { host: host.name, address: host.management, answers: false, error: describeError(error) };
+          // The message alone: the fix is the target file's, said once below.
+          return { host: host.name, address: host.management, answers: false, error: error instanceof Error ? error.message : String(error) };
         }
       }),
     );

@@ -16,7 +16,7 @@ export interface TargetHealth {
   problems: string[];
   clusters: Array<{ cluster: ClusterName; leader?: string; members: MemberStatus[] }>;
   northd: Array<{ host: string; status: string }>;
-  chassis: Array<{ host: string; name?: string; vswitchd: boolean; controller: string; registered: boolean }>;
+  chassis: Array<{ host: string; reachable: boolean; name?: string; vswitchd: boolean; controller: string; registered: boolean }>;
   dataPath: ChassisDataPath[];
   /** Whether each database answers its clients at the target file's connection string (standalone or clustered). */
   databases: Array<{ database: 'northbound' | 'southbound'; remote: string; answers: boolean }>;
@@ -45,12 +45,17 @@ function clusterProblems(cluster: ClusterName, members: MemberStatus[]): string[
 
 async function chassisState(hosts: TargetHosts, host: string, registered: Set<string>): Promise<TargetHealth['chassis'][number]> {
   const shell = hosts.shell(host);
-  const [name, vswitchd, controller] = await Promise.all([
-    chassisName(hosts, host),
-    shell.exec(['ovs-appctl', '--timeout=2', 'version'], { timeoutMs: 5000 }).then((r) => r.code === 0),
-    shell.exec(['ovn-appctl', '--timeout=2', '-t', 'ovn-controller', 'connection-status'], { timeoutMs: 5000 }).then((r) => (r.code === 0 ? r.stdout.trim() : 'down')),
-  ]);
-  return { host, name, vswitchd, controller, registered: name !== undefined && registered.has(name) };
+  try {
+    const [name, vswitchd, controller] = await Promise.all([
+      chassisName(hosts, host),
+      shell.exec(['ovs-appctl', '--timeout=2', 'version'], { timeoutMs: 5000 }).then((r) => r.code === 0),
+      shell.exec(['ovn-appctl', '--timeout=2', '-t', 'ovn-controller', 'connection-status'], { timeoutMs: 5000 }).then((r) => (r.code === 0 ? r.stdout.trim() : 'down')),
+    ]);
+    return { host, reachable: true, name, vswitchd, controller, registered: name !== undefined && registered.has(name) };
+  } catch {
+    // One chassis out of reach is one problem, not a failed check: the others are still read.
+    return { host, reachable: false, vswitchd: false, controller: 'unknown', registered: false };
+  }
 }
 
 export async function checkTargetHealth(hosts: TargetHosts): Promise<TargetHealth> {
@@ -75,7 +80,8 @@ export async function checkTargetHealth(hosts: TargetHosts): Promise<TargetHealt
     ...northd.filter((n) => n.status === 'down').map((n) => `ovn-northd on ${n.host} is not running`),
     ...(northd.length && !active.length ? ['no ovn-northd is active'] : []),
     ...(active.length > 1 ? [`${active.length} ovn-northd are active at once (${active.map((n) => n.host).join(', ')})`] : []),
-    ...chassis.flatMap((c) => [
+    ...chassis.filter((c) => !c.reachable).map((c) => `chassis ${c.host} cannot be checked: it is not reachable over SSH`),
+    ...chassis.filter((c) => c.reachable).flatMap((c) => [
       ...(c.name === undefined ? [`the Open vSwitch database on chassis ${c.host} does not answer`] : []),
       ...(!c.vswitchd ? [`ovs-vswitchd on chassis ${c.host} does not answer`] : []),
       ...(c.controller !== 'connected' ? [`ovn-controller on chassis ${c.host} is ${c.controller === 'down' ? 'not running' : `'${c.controller}' (not connected to the southbound DB)`}`] : []),
