@@ -23,6 +23,7 @@ import { addSecurityGroupRule, removeSecurityGroupRule } from './security-group-
 import { membershipCommands, securityGroupCommands } from './security-groups';
 import { checkServiceChain, serviceChainCommands } from './service-chains';
 import { reattach } from './reattach';
+import { placeWorkloads } from '../shared/placement';
 import { plugWorkload, sweepWorkloads, unplugWorkload, workloadUndo } from '../shared/workload';
 import { stateRoot } from '../../util/state';
 
@@ -82,8 +83,8 @@ export class OvnNorthboundOrchestrator implements Orchestrator {
     await this.nb.run(policyCommands(names, topology));
     await this.nb.run(serviceChainCommands(names, topology));
     await this.createLogicalPorts(names, topology);
-    await createMirrors(this.nb, names, topology, this.hosts, journal);
-    const placement = this.place(topology.workloads);
+    const placement = placeWorkloads(topology, this.target.hosts, this.target.name);
+    await createMirrors(this.nb, names, topology, this.hosts, placement, journal);
     await Promise.all(topology.workloads.map(async (w) => (workloads[w.name] = await this.plug(names, w, placement.get(w.name)!, journal))));
     await this.waitForPorts(names, topology);
     for (const fip of topology.floatingIps) {
@@ -194,25 +195,6 @@ export class OvnNorthboundOrchestrator implements Orchestrator {
       }
     }
     await this.nb.run([...commands, ...membershipCommands(names, topology)]);
-  }
-
-  /** Pinned workloads go where they are pinned; the others round-robin over the compute hosts. */
-  private place(workloads: Workload[]): Map<string, string> {
-    const computes = this.hosts.withRole('compute').map((h) => h.name);
-    if (!computes.length) throw new NetvetError(`target '${this.target.name}' has no compute host`, 'add a host with role compute to the target file');
-    let next = 0;
-    return new Map(
-      workloads.map((w) => {
-        if (w.host) {
-          const host = this.hosts.get(w.host);
-          if (!host.integrationBridge) {
-            throw new NetvetError(`workload ${w.name} is pinned to ${w.host}, which runs no workloads`, `pin it to one of: ${computes.join(', ')}`, { ...w.source, field: `workloads.${w.group}.host` });
-          }
-          return [w.name, w.host];
-        }
-        return [w.name, computes[next++ % computes.length]];
-      }),
-    );
   }
 
   private async plug(names: Names, workload: Workload, hostName: string, journal: RunJournal): Promise<DeployedWorkload> {

@@ -9,7 +9,7 @@ import { ICMP_OVERHEAD, pingDontFragment, TCP_OVERHEAD, tcpBulkEcho } from '../.
  */
 test(
   'path MTU: a DF ping at the workload MTU passes between chassis, one byte more does not; TCP fills it',
-  { tag: ['@regression', '@mtu'], annotation: [{ type: 'id', description: 'NV-MTU-001' }] },
+  { tag: ['@regression', '@mtu'], annotation: [{ type: 'id', description: 'NV-MTU-001' }, { type: 'requires', description: 'compute:2' }] },
   async ({ deploy, send, target }) => {
     const built = await deploy('topologies/l2-two-chassis.yaml');
     const mtu = target.workloads.mtu;

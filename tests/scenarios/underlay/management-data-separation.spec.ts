@@ -12,7 +12,7 @@ import { expect, test } from '../../../fixtures';
  */
 test(
   'tunnels use the data network only: tunnel packets on the chassis uplink, none on its management interface',
-  { tag: ['@regression', '@underlay'], annotation: [{ type: 'id', description: 'NV-UL-001' }, { type: 'requires', description: 'underlay:separate' }] },
+  { tag: ['@regression', '@underlay'], annotation: [{ type: 'id', description: 'NV-UL-001' }, { type: 'requires', description: 'compute:2' }, { type: 'requires', description: 'underlay:separate' }] },
   async ({ deploy, send, hosts }) => {
     const built = await deploy('topologies/l2-two-chassis.yaml');
     const { vm1, vm2 } = built.workloads;
