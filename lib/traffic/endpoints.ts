@@ -1,10 +1,27 @@
 import { LocalShell } from '../access';
 import type { Deployment } from '../orchestrators';
 import type { TargetHosts } from '../target/hosts';
+import type { TargetHost } from '../target/schema';
 import { NetvetError } from '../util/errors';
 import type { Endpoint } from './matrix';
 
 const RUNNER = 'runner';
+
+/**
+ * Where probes reach a target host: an external host on the external network (its management
+ * address may be on another network, so replies would come from an address NAT does not expect),
+ * any other host at its management address.
+ */
+function hostAddress(hosts: TargetHosts, host: TargetHost): string {
+  if (!host.roles.includes('external')) return host.management;
+  if (!host.external) {
+    throw new NetvetError(
+      `external host ${host.name} of target '${hosts.target.name}' gives no address on the external network`,
+      `add hosts[].external.address to ${host.name} in the target file: the address it has on ${hosts.target.externalNetwork?.cidr ?? 'the external network'}`,
+    );
+  }
+  return host.external.address;
+}
 
 /**
  * Names a scenario may use as probe sources and destinations: workloads (`vm1`, or `vm1:eth1` for
@@ -28,7 +45,7 @@ export function endpointResolver(deployment: Deployment, hosts: TargetHosts): (n
       return { name, address, shell: new LocalShell() };
     }
     const host = hosts.target.hosts.find((h) => h.name === name);
-    if (host) return { name, address: host.management, shell: hosts.shell(name) };
+    if (host) return { name, address: hostAddress(hosts, host), shell: hosts.shell(name) };
     if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return { name, address: name };
     throw new NetvetError(
       `'${name}' is no workload, floating IP or host of this deployment`,

@@ -10,6 +10,7 @@ import { NetvetError } from '../../util/errors';
 import { withLock } from '../../util/lock';
 import { RunJournal } from '../journal';
 import type { OvnNames } from '../../sdn/ovn/explain';
+import { OvnSdn } from '../../sdn/ovn/sdn';
 import { afterOperation, type Operation } from '../operations';
 import type { Bindings, DeployedFloatingIp, DeployedRouter, DeployedWorkload, Deployment, Facets, Orchestrator } from '../types';
 import { reserveFloatingIp, sweepFloatingIpReservations, takenExternalAddresses } from './floating-ip-pool';
@@ -140,8 +141,7 @@ export class OvnNorthboundOrchestrator implements Orchestrator {
     const lr = names.router(router.name);
     const lrp = names.gatewayPort(router.name);
     journal.record(`external switch ${ls}`, { nb: ['--if-exists', 'ls-del', ls] } satisfies Undo);
-    const gateways = this.hosts.withRole('gateway');
-    if (!gateways.length) throw new NetvetError(`target '${this.target.name}' has no gateway host`, `remove externalGateway from router ${router.name}, or add a host with role gateway`);
+    const gateways = await this.gatewayChassis(router);
     const prefixLength = new Netmask(external.cidr).bitmask;
     await this.nb.run([
       ['ls-add', ls],
@@ -151,7 +151,7 @@ export class OvnNorthboundOrchestrator implements Orchestrator {
       ['lsp-set-addresses', `${ls}-ln`, 'unknown'],
       ['lsp-set-options', `${ls}-ln`, `network_name=${external.physicalNetwork}`],
       ['lrp-add', lr, lrp, macFor(address), `${address}/${prefixLength}`],
-      ...gateways.map((g, i) => ['lrp-set-gateway-chassis', lrp, g.name, String(20 - i)]),
+      ...gateways.map((chassis, i) => ['lrp-set-gateway-chassis', lrp, chassis, String(20 - i)]),
       ['lsp-add', ls, `${lrp}-rp`],
       ['lsp-set-type', `${lrp}-rp`, 'router'],
       ['lsp-set-addresses', `${lrp}-rp`, 'router'],
@@ -161,6 +161,27 @@ export class OvnNorthboundOrchestrator implements Orchestrator {
       ['lr-route-add', lr, '0.0.0.0/0', external.gateway],
       ...(snat ? router.interfaces.map((i) => ['lr-nat-add', lr, 'snat', address, i.cidr]) : []),
     ]);
+  }
+
+  /**
+   * The OVN chassis names of the gateway hosts, in the target file's order (its first is the
+   * preferred one), as the southbound DB registers them (matched by tunnel address): a gateway
+   * port bound to a chassis name that does not exist stays unbound, and SNAT and floating IPs die.
+   */
+  private async gatewayChassis(router: Router): Promise<string[]> {
+    const gateways = this.hosts.withRole('gateway');
+    if (!gateways.length) throw new NetvetError(`target '${this.target.name}' has no gateway host`, `remove externalGateway from router ${router.name}, or add a host with role gateway`);
+    const nodes = await new OvnSdn(this.target, this.hosts).nodes();
+    return gateways.map((g) => {
+      const node = nodes.find((n) => n.host === g.name);
+      if (!node) {
+        throw new NetvetError(
+          `gateway host ${g.name} of target '${this.target.name}' is no chassis of the southbound DB (none announces its tunnel address ${g.data?.address ?? '(hosts[].data.address is not set)'})`,
+          `set hosts[].data.address of ${g.name} to its ovn-encap-ip (ovs-vsctl get open . external_ids:ovn-encap-ip on ${g.name}) and check that its ovn-controller is connected (ovn-sbctl show)`,
+        );
+      }
+      return node.name;
+    });
   }
 
   private async createLogicalPorts(names: Names, topology: Topology): Promise<void> {

@@ -53,6 +53,6 @@ test(
 async function captureOn<T>(hosts: TargetHosts, names: string[], during: () => Promise<T>): Promise<{ packets: CapturedPacket[]; result: T }> {
   if (!names.length) return { packets: [], result: await during() };
   const [name, ...rest] = names;
-  const outer = await capture(hosts.shell(name), { iface: hosts.get(name).data?.uplinks[0] ?? 'eth0', filter: ['ip'], maxSeconds: 60 }, () => captureOn(hosts, rest, during));
+  const outer = await capture(hosts.shell(name), { iface: hosts.underlayInterface(name), filter: ['ip'], maxSeconds: 60 }, () => captureOn(hosts, rest, during));
   return { packets: [...outer.packets, ...outer.result.packets], result: outer.result.result };
 }

@@ -19,7 +19,7 @@ test(
     const host = hosts.get(vm1.host);
     const shell = hosts.shell(vm1.host);
     const management = (await interfaceWithAddress(shell, host.management)).name;
-    const uplinks = host.data?.uplinks.length ? host.data.uplinks : [host.data?.interface ?? 'eth0'];
+    const uplinks = host.data?.uplinks.length ? host.data.uplinks : [hosts.underlayInterface(vm1.host)];
     const workloads = [vm1.ports[0].address, vm2.ports[0].address];
 
     const { packets } = await captureMany(shell, [management, ...uplinks], { filter: ['ip'], maxSeconds: 60 }, async () => {
