@@ -1,3 +1,4 @@
+import { Netmask } from 'netmask';
 import { LocalShell } from '../access';
 import type { Deployment } from '../orchestrators';
 import type { TargetHosts } from '../target/hosts';
@@ -8,19 +9,20 @@ import type { Endpoint } from './matrix';
 const RUNNER = 'runner';
 
 /**
- * Where probes reach a target host: an external host on the external network (its management
- * address may be on another network, so replies would come from an address NAT does not expect),
- * any other host at its management address.
+ * Where probes reach a target host: an external host at its address on the external network (its
+ * management address may be on another network, so replies would come from an address NAT does
+ * not expect), any other host at its management address.
  */
 function hostAddress(hosts: TargetHosts, host: TargetHost): string {
   if (!host.roles.includes('external')) return host.management;
-  if (!host.external) {
-    throw new NetvetError(
-      `external host ${host.name} of target '${hosts.target.name}' gives no address on the external network`,
-      `add hosts[].external.address to ${host.name} in the target file: the address it has on ${hosts.target.externalNetwork?.cidr ?? 'the external network'}`,
-    );
-  }
-  return host.external.address;
+  if (host.external) return host.external.address;
+  // A management address inside the external network is the host's place on it.
+  const cidr = hosts.target.externalNetwork?.cidr;
+  if (cidr && new Netmask(cidr).contains(host.management)) return host.management;
+  throw new NetvetError(
+    `external host ${host.name} of target '${hosts.target.name}' gives no address on the external network${cidr ? ` (${cidr})` : ''}, and its management address ${host.management} is not on it`,
+    `add hosts[].external.address to ${host.name} in the target file: the address it answers from on the external network`,
+  );
 }
 
 /**
