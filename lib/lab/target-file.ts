@@ -30,7 +30,8 @@ export function describeLab(plan: LabPlan, hostKeys: Map<string, string>): Targe
         data: { address: h.data, interface: UNDERLAY_BRIDGE, uplinks: h.underlay.uplinks },
         integrationBridge: INTEGRATION_BRIDGE,
       })),
-      { name: plan.externalHost.name, roles: plan.externalHost.roles, management: plan.externalHost.management, hostKey: hostKeys.get(plan.externalHost.name) },
+      // The lab's external host has no management link: it is reached on the external network itself.
+      { name: plan.externalHost.name, roles: plan.externalHost.roles, management: plan.externalHost.management, hostKey: hostKeys.get(plan.externalHost.name), external: { address: plan.externalHost.management } },
       ...(router ? [{ name: router.name, roles: router.roles, management: router.management, hostKey: hostKeys.get(router.name) }] : []),
     ],
     ovn: {

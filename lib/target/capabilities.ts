@@ -1,3 +1,4 @@
+import { placementCapabilities } from '../orchestrators/shared/placement';
 import type { OrchestratorKind, OptionalSection } from '../orchestrators/types';
 import type { SdnKind } from '../sdn/types';
 import type { Target } from './schema';
@@ -7,11 +8,12 @@ const SECTION_CAPABILITY: Record<OptionalSection, string> = { policies: 'policy'
 
 /**
  * What a target offers through one driver, derived in this one place: the facts its file declares
- * (HA, underlay, gateways), what its SDN offers, the sections the driver builds, less what the
- * driver cannot drive. Scenarios ask for these, never for a driver.
+ * (HA, underlay, gateways), its hosts (`compute:3`: three compute hosts run workloads), what its
+ * SDN offers, the sections the driver builds, less what the driver cannot drive. Scenarios ask for
+ * these, never for a driver.
  */
 export function capabilitiesOf(target: Target, sdn: SdnKind, driver: OrchestratorKind): string[] {
   const declared = target.capabilities.filter((c) => !c.startsWith('orchestrator:') && !c.startsWith('sdn:'));
-  const offered = [...declared, ...sdn.capabilities(target), ...driver.builds.map((s) => SECTION_CAPABILITY[s])];
+  const offered = [...declared, ...placementCapabilities(target.hosts), ...sdn.capabilities(target), ...driver.builds.map((s) => SECTION_CAPABILITY[s])];
   return [...new Set([`sdn:${sdn.name}`, `orchestrator:${driver.name}`, ...offered.filter((c) => driver.keeps(c, target))])];
 }

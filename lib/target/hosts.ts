@@ -20,6 +20,22 @@ export class TargetHosts {
     return this.target.hosts.filter((h) => h.roles.includes(role));
   }
 
+  /**
+   * The interface tunnel traffic crosses on a host, where captures look: its first uplink, else its
+   * data interface. No default: a guessed name captures nothing and the verdict would lie.
+   */
+  underlayInterface(name: string): string {
+    const host = this.get(name);
+    const iface = host.data?.uplinks[0] ?? host.data?.interface;
+    if (!iface) {
+      throw new NetvetError(
+        `target '${this.target.name}' names no interface that carries tunnel traffic on ${name}`,
+        `add hosts[].data.interface (and hosts[].data.uplinks if the traffic leaves through a bridge's uplink) to ${name} in the target file`,
+      );
+    }
+    return iface;
+  }
+
   sshTarget(name: string): SshTarget {
     const host = this.get(name);
     const { ssh } = this.target.access;

@@ -36,6 +36,11 @@ export const targetHost = z
       .strict()
       .optional(),
     integrationBridge: z.string().optional(),
+    external: z
+      .object({ address: ipv4.describe('The host\'s address on the external network: what workloads reach it at and what it answers from') })
+      .strict()
+      .optional()
+      .describe('A host with role external: its place on the external network, which may differ from its management address'),
   })
   .strict();
 

@@ -24,6 +24,6 @@ export function resolveMirrors(ctx: Resolution, spec: TopologySpec, workloads: W
       ctx.fail([...path, 'port', 'index'], `workload '${workload.name}' has no port ${mirror.port.index} (it has ${count} port${count === 1 ? '' : 's'})`, `use a port index from 0 to ${count - 1}`);
       return [];
     }
-    return [{ name: mirror.name, workload: workload.name, port: mirror.port.index, direction: mirror.direction, collector: mirror.collector, key: mirror.key, source: ctx.place(path) }];
+    return [{ name: mirror.name, workload: workload.name, port: mirror.port.index, direction: mirror.direction, collector: typeof mirror.collector === 'string' ? { address: mirror.collector } : { role: mirror.collector.role }, key: mirror.key, source: ctx.place(path) }];
   });
 }

@@ -18,6 +18,8 @@ export interface Topology {
   securityGroups: SecurityGroup[];
   /** After `count` expansion: `web` with count 2 is `web-1` and `web-2`. */
   workloads: Workload[];
+  /** Placement intents, resolved by the driver against the target's hosts (lib/orchestrators/shared/placement.ts). */
+  placement: PlacementRule[];
   floatingIps: FloatingIp[];
   mirrors: Mirror[];
   serviceChains: ServiceChain[];
@@ -124,8 +126,6 @@ export interface Workload {
   /** The name written in the file: equal to `name` unless `count` expanded it. */
   group: string;
   tenant: string;
-  /** Target host the workload is pinned to; null lets the driver spread workloads over compute hosts. */
-  host: string | null;
   /** Routes packets between its ports (ip_forward on); what it forwards must pass its ports' allowedAddressPairs. */
   forwarding: boolean;
   ports: WorkloadPort[];
@@ -232,9 +232,22 @@ export interface Mirror {
   port: number;
   /** from-lport: what the workload sends; to-lport: what it receives. */
   direction: 'from-lport' | 'to-lport';
-  /** A target host name or an IPv4 address; the driver resolves a host to its tunnel endpoint. */
-  collector: string;
+  /** An underlay address, or a role: the driver picks a host with it (not the mirrored workload's) and uses its tunnel endpoint. */
+  collector: { address: string } | { role: WorkloadHostRole };
   /** GRE key of the copies. */
   key: number;
   source: SourcePlace;
 }
+
+/** A role of the hosts that run workloads, as placement intents name them. */
+export type WorkloadHostRole = 'compute' | 'gateway';
+
+/**
+ * One placement intent, with workload groups expanded to their replicas:
+ * - `spread`: each workload on its own host;
+ * - `together`: all on one host;
+ * - `hosts`: only on hosts with `role` (null: compute) and never on a host with `avoidRole`.
+ */
+export type PlacementRule =
+  | { kind: 'spread' | 'together'; workloads: string[]; source: SourcePlace }
+  | { kind: 'hosts'; workloads: string[]; role: WorkloadHostRole | null; avoidRole: WorkloadHostRole | null; source: SourcePlace };

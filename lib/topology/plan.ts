@@ -6,6 +6,7 @@ import { toAddress, toLong } from './ipv4';
 import type { RouterInterface, Subnet, Topology, Workload, WorkloadPort } from './model';
 import { resolveMirrors } from './mirrors';
 import { resolveNetworks, resolveTenants } from './networks';
+import { resolvePlacement } from './placement';
 import { resolvePolicies } from './policies';
 import { resolveRouters, type RouterDraft } from './routers';
 import type { TopologySpec } from './schema';
@@ -37,6 +38,7 @@ export function planTopology(spec: TopologySpec, source: SourceLocator, options:
   const routerDrafts = resolveRouters(ctx, spec);
   const securityGroups = resolveSecurityGroups(ctx, spec);
   const workloadDrafts = resolveWorkloads(ctx, spec);
+  const placement = resolvePlacement(ctx, spec, workloadDrafts);
   const floatingIps = resolveFloatingIps(ctx, spec, workloadDrafts, routerDrafts);
   const mirrors = resolveMirrors(ctx, spec, workloadDrafts);
   const serviceChains = resolveServiceChains(ctx, spec, workloadDrafts, routerDrafts);
@@ -57,6 +59,7 @@ export function planTopology(spec: TopologySpec, source: SourceLocator, options:
     })),
     securityGroups,
     workloads,
+    placement,
     floatingIps,
     mirrors,
     serviceChains,

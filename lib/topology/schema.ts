@@ -14,6 +14,8 @@ const tenant = name.describe('Tenant (project) that owns it; may be left out whe
 const ipv4 = z.ipv4().describe('An IPv4 address such as 10.1.0.5');
 const cidr = z.cidrv4().describe('An IPv4 network such as 10.1.0.0/24');
 
+const hostRoleName = z.enum(['compute', 'gateway']).describe('A role of the target\'s hosts that run workloads');
+
 const route = z
   .strictObject({
     destination: cidr,
@@ -108,7 +110,6 @@ const workloadPort = z.strictObject({
 const workload = z.strictObject({
   name,
   tenant: tenant.optional(),
-  host: z.string().min(1).optional().describe('Target host to pin the workload to; spread over compute hosts otherwise'),
   count: z.number().int().min(1).max(100).default(1).describe('Replicas, named <name>-1, <name>-2 ... when more than 1'),
   forwarding: z.boolean().default(false).describe('Acts as a router or service instance (IP forwarding on)'),
   ports: z.array(workloadPort).min(1).describe('Network ports, eth0, eth1 ... inside the workload'),
@@ -190,11 +191,29 @@ const mirror = z.strictObject({
     .describe('The mirrored port: { workload, index }'),
   direction: z.enum(['from-lport', 'to-lport']).describe('from-lport: what the workload sends through the port; to-lport: what it receives'),
   collector: z
-    .string()
-    .min(1)
-    .describe('Where the copies go, tunnelled in GRE: a target host (its tunnel endpoint address) or an IPv4 address on the underlay'),
+    .union([ipv4, z.strictObject({ role: hostRoleName })])
+    .describe('Where the copies go, tunnelled in GRE: an IPv4 address on the underlay, or { role: gateway }: the tunnel endpoint of a host with that role other than the mirrored workload\'s'),
   key: z.number().int().min(0).max(4294967295).describe('GRE key the copies carry'),
 });
+
+const workloadNames = z
+  .array(name.describe('A workload, or a workload group (count > 1) meaning all its replicas'))
+  .min(1);
+
+/**
+ * Where workloads go, said as what the scenario needs, never as a host name: the driver resolves
+ * these against the hosts of whatever target it builds on. Each rule has one of `spread`,
+ * `together` or `workloads` (with `role` and/or `avoidRole`).
+ */
+const placementRule = z
+  .strictObject({
+    spread: workloadNames.describe('Each of these on its own host (a group: each replica on its own host)').optional(),
+    together: workloadNames.describe('All of these on one host').optional(),
+    workloads: workloadNames.describe('The workloads `role` and `avoidRole` apply to').optional(),
+    role: hostRoleName.describe('Only on hosts with this role (default: compute)').optional(),
+    avoidRole: hostRoleName.describe('Never on a host with this role').optional(),
+  })
+  .describe('One placement intent: { spread: [vm1, vm2] }, { together: [vm1, vm2] }, or { workloads: [vm1], role: gateway } / { workloads: [vm1], avoidRole: gateway }');
 
 export const topologySchema = z
   .strictObject({
@@ -209,6 +228,10 @@ export const topologySchema = z
     routers: z.array(router).default([]).describe('Routers between networks, and to the external network'),
     securityGroups: z.array(securityGroup).default([]).describe('Security groups (stateful port filters)'),
     workloads: z.array(workload).default([]).describe('Workloads: VMs, pods or lab namespaces, whatever the target runs'),
+    placement: z
+      .array(placementRule)
+      .default([])
+      .describe('Where workloads run, by intent (spread, together, role); workloads no rule names are spread over the compute hosts'),
     floatingIps: z.array(floatingIp).default([]).describe('Floating IPs: external addresses NATed to a workload port'),
     mirrors: z.array(mirror).default([]).describe('Port mirrors: copies of a workload port\'s traffic sent to a collector'),
     serviceChains: z.array(serviceChain).default([]).describe('Service chains: traffic between two networks steered through service instances'),
@@ -226,3 +249,4 @@ export type FloatingIpSpec = TopologySpec['floatingIps'][number];
 export type RouteSpec = z.infer<typeof route>;
 export type ServiceChainSpec = TopologySpec['serviceChains'][number];
 export type PolicySpec = TopologySpec['policies'][number];
+export type PlacementRuleSpec = TopologySpec['placement'][number];

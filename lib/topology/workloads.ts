@@ -32,7 +32,6 @@ export function resolveWorkloads(ctx: Resolution, spec: TopologySpec): WorkloadD
         name,
         group: workload.name,
         tenant,
-        host: workload.host ?? null,
         forwarding: workload.forwarding,
         ports: ports.map((port) => ({ ...port, securityGroups: [...port.securityGroups], allowedAddressPairs: [...port.allowedAddressPairs] })),
         declaredPorts: workload.ports.length,

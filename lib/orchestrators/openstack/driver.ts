@@ -4,6 +4,7 @@ import type { Topology, Workload } from '../../topology';
 import { NetvetError } from '../../util/errors';
 import { run } from '../../util/exec';
 import { RunJournal } from '../journal';
+import { placeWorkloads } from '../shared/placement';
 import { sweepWorkloads, unplugWorkload } from '../shared/workload';
 import type { HorizonFacet } from '../../gui/horizon/facet';
 import type { OvnNames } from '../../sdn/ovn/explain';
@@ -147,7 +148,7 @@ export class OpenStackOrchestrator implements Orchestrator {
     }
 
     for (const router of topology.routers) routers[router.name] = { name: router.name, externalAddress: await createRouter(this.neutron, () => this.external(), b, topology, router, name, journal) };
-    const placement = this.place(topology.workloads).hosts;
+    const placement = placeWorkloads(topology, this.target.hosts, this.target.name);
     await Promise.all(topology.workloads.map(async (w) => (workloads[w.name] = await this.createServer(b, w, placement.get(w.name)!, prefix))));
     await this.neutron.waitForStatus('port', [...b.ports.values()], () => 'ACTIVE');
     for (const fip of topology.floatingIps) floatingIps[fip.name] = await createFloatingIp(this.neutron, () => this.external(), b, topology, fip, name, journal);
@@ -155,12 +156,11 @@ export class OpenStackOrchestrator implements Orchestrator {
     return { topology, prefix, workloads, routers, floatingIps };
   }
 
-  /** Pinned workloads go where they are pinned; the others round-robin over the compute hosts. */
-  private place(workloads: Workload[]): { computes: string[]; hosts: Map<string, string> } {
+  /** A compute host that runs workloads, for a server made at run time. */
+  private firstCompute(): string {
     const computes = this.hosts.withRole('compute').filter((h) => h.integrationBridge).map((h) => h.name);
     if (!computes.length) throw new NetvetError(`target '${this.target.name}' has no compute host with an integration bridge`, 'add one to the target file (hosts[].integrationBridge)');
-    let next = 0;
-    return { computes, hosts: new Map(workloads.map((w) => [w.name, w.host ?? computes[next++ % computes.length]])) };
+    return computes[0];
   }
 
   /** A topology workload as a server with the planned addresses and MACs. */
@@ -200,7 +200,7 @@ export class OpenStackOrchestrator implements Orchestrator {
     const server = await createServer(this.target, this.hosts, this.neutron, {
       name,
       projectId: tenant.projectId,
-      host: options.host ?? this.place([]).computes[0],
+      host: options.host ?? this.firstCompute(),
       prefix: deployment.prefix,
       ports: [{ network: network.name, iface: 'eth0', dhcp: false, fields: { network_id: networkId } }],
       defaultGateway: null,

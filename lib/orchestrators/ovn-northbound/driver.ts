@@ -10,6 +10,7 @@ import { NetvetError } from '../../util/errors';
 import { withLock } from '../../util/lock';
 import { RunJournal } from '../journal';
 import type { OvnNames } from '../../sdn/ovn/explain';
+import { OvnSdn } from '../../sdn/ovn/sdn';
 import { afterOperation, type Operation } from '../operations';
 import type { Bindings, DeployedFloatingIp, DeployedRouter, DeployedWorkload, Deployment, Facets, Orchestrator } from '../types';
 import { reserveFloatingIp, sweepFloatingIpReservations, takenExternalAddresses } from './floating-ip-pool';
@@ -23,6 +24,7 @@ import { addSecurityGroupRule, removeSecurityGroupRule } from './security-group-
 import { membershipCommands, securityGroupCommands } from './security-groups';
 import { checkServiceChain, serviceChainCommands } from './service-chains';
 import { reattach } from './reattach';
+import { placeWorkloads } from '../shared/placement';
 import { plugWorkload, sweepWorkloads, unplugWorkload, workloadUndo } from '../shared/workload';
 import { stateRoot } from '../../util/state';
 
@@ -82,8 +84,8 @@ export class OvnNorthboundOrchestrator implements Orchestrator {
     await this.nb.run(policyCommands(names, topology));
     await this.nb.run(serviceChainCommands(names, topology));
     await this.createLogicalPorts(names, topology);
-    await createMirrors(this.nb, names, topology, this.hosts, journal);
-    const placement = this.place(topology.workloads);
+    const placement = placeWorkloads(topology, this.target.hosts, this.target.name);
+    await createMirrors(this.nb, names, topology, this.hosts, placement, journal);
     await Promise.all(topology.workloads.map(async (w) => (workloads[w.name] = await this.plug(names, w, placement.get(w.name)!, journal))));
     await this.waitForPorts(names, topology);
     for (const fip of topology.floatingIps) {
@@ -139,8 +141,7 @@ export class OvnNorthboundOrchestrator implements Orchestrator {
     const lr = names.router(router.name);
     const lrp = names.gatewayPort(router.name);
     journal.record(`external switch ${ls}`, { nb: ['--if-exists', 'ls-del', ls] } satisfies Undo);
-    const gateways = this.hosts.withRole('gateway');
-    if (!gateways.length) throw new NetvetError(`target '${this.target.name}' has no gateway host`, `remove externalGateway from router ${router.name}, or add a host with role gateway`);
+    const gateways = await this.gatewayChassis(router);
     const prefixLength = new Netmask(external.cidr).bitmask;
     await this.nb.run([
       ['ls-add', ls],
@@ -150,7 +151,7 @@ export class OvnNorthboundOrchestrator implements Orchestrator {
       ['lsp-set-addresses', `${ls}-ln`, 'unknown'],
       ['lsp-set-options', `${ls}-ln`, `network_name=${external.physicalNetwork}`],
       ['lrp-add', lr, lrp, macFor(address), `${address}/${prefixLength}`],
-      ...gateways.map((g, i) => ['lrp-set-gateway-chassis', lrp, g.name, String(20 - i)]),
+      ...gateways.map((chassis, i) => ['lrp-set-gateway-chassis', lrp, chassis, String(20 - i)]),
       ['lsp-add', ls, `${lrp}-rp`],
       ['lsp-set-type', `${lrp}-rp`, 'router'],
       ['lsp-set-addresses', `${lrp}-rp`, 'router'],
@@ -160,6 +161,27 @@ export class OvnNorthboundOrchestrator implements Orchestrator {
       ['lr-route-add', lr, '0.0.0.0/0', external.gateway],
       ...(snat ? router.interfaces.map((i) => ['lr-nat-add', lr, 'snat', address, i.cidr]) : []),
     ]);
+  }
+
+  /**
+   * The OVN chassis names of the gateway hosts, in the target file's order (its first is the
+   * preferred one), as the southbound DB registers them (matched by tunnel address): a gateway
+   * port bound to a chassis name that does not exist stays unbound, and SNAT and floating IPs die.
+   */
+  private async gatewayChassis(router: Router): Promise<string[]> {
+    const gateways = this.hosts.withRole('gateway');
+    if (!gateways.length) throw new NetvetError(`target '${this.target.name}' has no gateway host`, `remove externalGateway from router ${router.name}, or add a host with role gateway`);
+    const nodes = await new OvnSdn(this.target, this.hosts).nodes();
+    return gateways.map((g) => {
+      const node = nodes.find((n) => n.host === g.name);
+      if (!node) {
+        throw new NetvetError(
+          `gateway host ${g.name} of target '${this.target.name}' is no chassis of the southbound DB (none announces its tunnel address ${g.data?.address ?? '(hosts[].data.address is not set)'})`,
+          `set hosts[].data.address of ${g.name} to its ovn-encap-ip (ovs-vsctl get open . external_ids:ovn-encap-ip on ${g.name}) and check that its ovn-controller is connected (ovn-sbctl show)`,
+        );
+      }
+      return node.name;
+    });
   }
 
   private async createLogicalPorts(names: Names, topology: Topology): Promise<void> {
@@ -194,25 +216,6 @@ export class OvnNorthboundOrchestrator implements Orchestrator {
       }
     }
     await this.nb.run([...commands, ...membershipCommands(names, topology)]);
-  }
-
-  /** Pinned workloads go where they are pinned; the others round-robin over the compute hosts. */
-  private place(workloads: Workload[]): Map<string, string> {
-    const computes = this.hosts.withRole('compute').map((h) => h.name);
-    if (!computes.length) throw new NetvetError(`target '${this.target.name}' has no compute host`, 'add a host with role compute to the target file');
-    let next = 0;
-    return new Map(
-      workloads.map((w) => {
-        if (w.host) {
-          const host = this.hosts.get(w.host);
-          if (!host.integrationBridge) {
-            throw new NetvetError(`workload ${w.name} is pinned to ${w.host}, which runs no workloads`, `pin it to one of: ${computes.join(', ')}`, { ...w.source, field: `workloads.${w.group}.host` });
-          }
-          return [w.name, w.host];
-        }
-        return [w.name, computes[next++ % computes.length]];
-      }),
-    );
   }
 
   private async plug(names: Names, workload: Workload, hostName: string, journal: RunJournal): Promise<DeployedWorkload> {

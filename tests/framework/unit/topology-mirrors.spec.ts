@@ -10,17 +10,17 @@ const lines = [
 ];
 
 test('a mirror names a workload port, a direction, a collector and a GRE key', async () => {
-  const topology = await loadLines([...lines, '  - { name: m1, port: { workload: web-2 }, direction: to-lport, collector: gw1, key: 7 }']);
-  expect(topology.mirrors).toEqual([{ name: 'm1', workload: 'web-2', port: 0, direction: 'to-lport', collector: 'gw1', key: 7, source: expect.objectContaining({ line: 6 }) }]);
+  const topology = await loadLines([...lines, '  - { name: m1, port: { workload: web-2 }, direction: to-lport, collector: { role: gateway }, key: 7 }']);
+  expect(topology.mirrors).toEqual([{ name: 'm1', workload: 'web-2', port: 0, direction: 'to-lport', collector: { role: 'gateway' }, key: 7, source: expect.objectContaining({ line: 6 }) }]);
 });
 
 test('a mirror of an unknown workload, a group of replicas or a missing port is refused', async () => {
   const all = [
     ...lines,
-    '  - { name: m1, port: { workload: vm2 }, direction: from-lport, collector: gw1, key: 1 }',
-    '  - { name: m2, port: { workload: web }, direction: from-lport, collector: gw1, key: 2 }',
+    '  - { name: m1, port: { workload: vm2 }, direction: from-lport, collector: { role: gateway }, key: 1 }',
+    '  - { name: m2, port: { workload: web }, direction: from-lport, collector: { role: gateway }, key: 2 }',
     '  - { name: m3, port: { workload: vm1, index: 1 }, direction: from-lport, collector: 10.0.0.9, key: 3 }',
-    '  - { name: m3, port: { workload: vm1 }, direction: both, collector: gw1, key: 4 }',
+    '  - { name: m3, port: { workload: vm1 }, direction: both, collector: { role: gateway }, key: 4 }',
   ];
   const result = await refused(all);
   expectError(result, at(all, 9, 'both'), "mirrors[3].direction: 'both' is not one of: from-lport, to-lport", "use one of: from-lport, to-lport");

@@ -25,7 +25,7 @@ test('defaults: tenant, subnet name, gateway, pools, router address, name from t
   expect(topology.routers[0].interfaces).toMatchObject([{ network: 'net1', subnet: 'net1-0', address: '10.1.0.1', prefixLength: 24 }]);
   expect(topology.routers[0].externalGateway).toBeNull();
   const vm1 = topology.workloads[0];
-  expect(vm1).toMatchObject({ name: 'vm1', group: 'vm1', tenant: 'default', host: null, forwarding: false });
+  expect(vm1).toMatchObject({ name: 'vm1', group: 'vm1', tenant: 'default', forwarding: false });
   expect(vm1.ports).toMatchObject([
     { index: 0, interface: 'eth0', network: 'net1', subnet: 'net1-0', address: '10.1.0.2', prefixLength: 24, gateway: '10.1.0.1', portSecurity: false, securityGroups: [] },
     { index: 1, interface: 'eth1', subnet: 'net1-1', address: '10.1.1.1', gateway: null },
@@ -115,10 +115,8 @@ test('every example topology loads and names the published schema on its first l
     for (const subnet of topology.networks.flatMap((n) => n.subnets)) expect(subnet.cidr).not.toMatch(/^10\.(24\d|25[0-5])\./);
   }
   const l2 = await loadTopology(`${dir}/l2-two-chassis.yaml`);
-  expect(l2.workloads.map((w) => [w.host, w.ports[0].cidr])).toEqual([
-    ['ch1', '10.1.0.0/24'],
-    ['ch2', '10.1.0.0/24'],
-  ]);
+  expect(l2.workloads.map((w) => w.ports[0].cidr)).toEqual(['10.1.0.0/24', '10.1.0.0/24']);
+  expect(l2.placement).toEqual([{ kind: 'spread', workloads: ['vm1', 'vm2'], source: expect.objectContaining({ line: 14 }) }]);
 });
 
 test('topology validate: ok per good file, every error of a bad one, exit code 1', async () => {

@@ -13,7 +13,7 @@ const CONTROL_FLOWS = 10;
  */
 test(
   'ECMP service chain: flows between left and right spread over every instance',
-  { tag: ['@sanity', '@regression', '@ecmp'], annotation: [{ type: 'id', description: 'NV-ECMP-001' }, { type: 'requires', description: 'service-chain' }] },
+  { tag: ['@sanity', '@regression', '@ecmp'], annotation: [{ type: 'id', description: 'NV-ECMP-001' }, { type: 'requires', description: 'compute:3' }, { type: 'requires', description: 'service-chain' }] },
   async ({ deploy }) => {
     const built = await deploy('topologies/service-chain.yaml');
     const instances = built.topology.serviceChains[0].instances.map((i) => built.workloads[i.workload]);

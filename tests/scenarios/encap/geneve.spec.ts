@@ -13,7 +13,7 @@ test(
   'Geneve: traffic between chassis is tunnelled in Geneve alone, with the network\'s VNI',
   {
     tag: ['@regression', '@encap', '@serial'],
-    annotation: [{ type: 'id', description: 'NV-ENCAP-001' }, { type: 'requires', description: 'encap:geneve' }],
+    annotation: [{ type: 'id', description: 'NV-ENCAP-001' }, { type: 'requires', description: 'compute:2' }, { type: 'requires', description: 'encap:geneve' }],
   },
   async ({ switchEncapsulation, deploy, send, tunnelledFlows, watchWire }) => {
     const tunnels = await switchEncapsulation('geneve');

@@ -14,7 +14,7 @@ test(
   'MPLSoGRE: traffic between chassis is tunnelled in MPLSoGRE alone, with the receiving port\'s label',
   {
     tag: ['@regression', '@encap', '@serial'],
-    annotation: [{ type: 'id', description: 'NV-ENCAP-004' }, { type: 'requires', description: 'encap:mplsogre' }],
+    annotation: [{ type: 'id', description: 'NV-ENCAP-004' }, { type: 'requires', description: 'compute:2' }, { type: 'requires', description: 'encap:mplsogre' }],
   },
   async ({ switchEncapsulation, deploy, send, tunnelledFlows, watchWire }) => {
     const tunnels = await switchEncapsulation('mplsogre');

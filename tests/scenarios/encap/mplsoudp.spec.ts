@@ -14,7 +14,7 @@ test(
   'MPLSoUDP: traffic between chassis is tunnelled in MPLSoUDP alone, with the receiving port\'s label',
   {
     tag: ['@regression', '@encap', '@serial'],
-    annotation: [{ type: 'id', description: 'NV-ENCAP-003' }, { type: 'requires', description: 'encap:mplsoudp' }],
+    annotation: [{ type: 'id', description: 'NV-ENCAP-003' }, { type: 'requires', description: 'compute:2' }, { type: 'requires', description: 'encap:mplsoudp' }],
   },
   async ({ switchEncapsulation, deploy, send, tunnelledFlows, watchWire }) => {
     const tunnels = await switchEncapsulation('mplsoudp');

@@ -13,7 +13,7 @@ test(
   'VXLAN: traffic between chassis is tunnelled in VXLAN alone, with the network\'s VNI',
   {
     tag: ['@regression', '@encap', '@serial'],
-    annotation: [{ type: 'id', description: 'NV-ENCAP-002' }, { type: 'requires', description: 'encap:vxlan' }],
+    annotation: [{ type: 'id', description: 'NV-ENCAP-002' }, { type: 'requires', description: 'compute:2' }, { type: 'requires', description: 'encap:vxlan' }],
   },
   async ({ switchEncapsulation, deploy, send, tunnelledFlows, watchWire }) => {
     const tunnels = await switchEncapsulation('vxlan');

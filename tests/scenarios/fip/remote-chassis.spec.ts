@@ -15,7 +15,7 @@ import { expect, test } from '../../../fixtures';
  */
 test(
   'floating IP: a workload on another chassis than the gateway, in through a tunnel, out as the floating IP',
-  { tag: ['@regression', '@fip', '@nat'], annotation: [{ type: 'id', description: 'NV-FIP-003' }, { type: 'requires', description: 'fip' }] },
+  { tag: ['@regression', '@fip', '@nat'], annotation: [{ type: 'id', description: 'NV-FIP-003' }, { type: 'requires', description: 'compute-without-gateway:1' }, { type: 'requires', description: 'fip' }] },
   async ({ deploy, send, hosts, target }) => {
     const built = await deploy('topologies/fip-remote-chassis.yaml');
     const [vm1, fip1] = [built.workloads.vm1, built.floatingIps.fip1.address];
@@ -53,6 +53,6 @@ test(
 async function captureOn<T>(hosts: TargetHosts, names: string[], during: () => Promise<T>): Promise<{ packets: CapturedPacket[]; result: T }> {
   if (!names.length) return { packets: [], result: await during() };
   const [name, ...rest] = names;
-  const outer = await capture(hosts.shell(name), { iface: hosts.get(name).data?.uplinks[0] ?? 'eth0', filter: ['ip'], maxSeconds: 60 }, () => captureOn(hosts, rest, during));
+  const outer = await capture(hosts.shell(name), { iface: hosts.underlayInterface(name), filter: ['ip'], maxSeconds: 60 }, () => captureOn(hosts, rest, during));
   return { packets: [...outer.packets, ...outer.result.packets], result: outer.result.result };
 }

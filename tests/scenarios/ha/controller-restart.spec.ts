@@ -13,7 +13,7 @@ import { expect, test } from '../../../fixtures';
  */
 test(
   'ovn-controller restarted on a compute chassis: no loss for established flows',
-  { tag: ['@ha', '@serial', '@sg'], annotation: [{ type: 'id', description: 'NV-HA-006' }, { type: 'requires', description: 'ssh:hosts' }, { type: 'requires', description: 'fip' }] },
+  { tag: ['@ha', '@serial', '@sg'], annotation: [{ type: 'id', description: 'NV-HA-006' }, { type: 'requires', description: 'compute:2' }, { type: 'requires', description: 'ssh:hosts' }, { type: 'requires', description: 'fip' }] },
   async ({ deploy, faults, monitor, send, target }, testInfo) => {
     const built = await deploy('topologies/ha.yaml');
     const chassis = built.workloads.vm1.host;

@@ -13,7 +13,7 @@ import { gatewayBackOn, gatewayMovedOff, gatewaySettles } from '../../../fixture
  */
 test(
   'gateway chassis failover: floating IP and SNAT traffic move to the backup gateway',
-  { tag: ['@ha', '@serial', '@fip', '@nat'], annotation: [{ type: 'id', description: 'NV-HA-005' }, { type: 'requires', description: 'ha:gateway' }, { type: 'requires', description: 'ssh:hosts' }] },
+  { tag: ['@ha', '@serial', '@fip', '@nat'], annotation: [{ type: 'id', description: 'NV-HA-005' }, { type: 'requires', description: 'compute:2' }, { type: 'requires', description: 'ha:gateway' }, { type: 'requires', description: 'ssh:hosts' }] },
   async ({ deploy, faults, monitor, hosts, send }, testInfo) => {
     const built = await deploy('topologies/ha.yaml');
     const router = built.routers.r1.externalAddress!;

@@ -12,7 +12,7 @@ import { gatewayBackOn, gatewayMovedOff, gatewaySettles } from '../../../fixture
  */
 test(
   'gateway uplink down: the backup gateway takes over floating IP and SNAT traffic',
-  { tag: ['@ha', '@serial', '@fip', '@underlay'], annotation: [{ type: 'id', description: 'NV-HA-008' }, { type: 'requires', description: 'ha:gateway' }, { type: 'requires', description: 'ssh:hosts' }] },
+  { tag: ['@ha', '@serial', '@fip', '@underlay'], annotation: [{ type: 'id', description: 'NV-HA-008' }, { type: 'requires', description: 'compute:2' }, { type: 'requires', description: 'ha:gateway' }, { type: 'requires', description: 'ssh:hosts' }] },
   async ({ deploy, faults, monitor, hosts, send }, testInfo) => {
     const built = await deploy('topologies/ha.yaml');
     const router = built.routers.r1.externalAddress!;

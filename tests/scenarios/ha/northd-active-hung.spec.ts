@@ -13,7 +13,7 @@ import { expect, test } from '../../../fixtures';
  */
 test(
   'active northd hung: the standby takes over, the resumed one comes back as standby',
-  { tag: ['@ha', '@serial', '@fip'], annotation: [{ type: 'id', description: 'NV-HA-009' }, { type: 'requires', description: 'ha:northd' }, { type: 'requires', description: 'fip' }, { type: 'requires', description: 'ssh:hosts' }] },
+  { tag: ['@ha', '@serial', '@fip'], annotation: [{ type: 'id', description: 'NV-HA-009' }, { type: 'requires', description: 'compute:2' }, { type: 'requires', description: 'ha:northd' }, { type: 'requires', description: 'fip' }, { type: 'requires', description: 'ssh:hosts' }] },
   async ({ deploy, faults, hosts, send, floatingIps }, testInfo) => {
     let built = await deploy('topologies/ha.yaml');
     const active = (await northdStatuses(hosts)).find((n) => n.status === 'active');

@@ -11,7 +11,7 @@ import { expect, test } from '../../../fixtures';
  */
 test(
   'active northd killed: the standby takes over, new configuration still reaches the chassis',
-  { tag: ['@ha', '@serial', '@fip'], annotation: [{ type: 'id', description: 'NV-HA-004' }, { type: 'requires', description: 'ha:northd' }, { type: 'requires', description: 'fip' }, { type: 'requires', description: 'ssh:hosts' }] },
+  { tag: ['@ha', '@serial', '@fip'], annotation: [{ type: 'id', description: 'NV-HA-004' }, { type: 'requires', description: 'compute:2' }, { type: 'requires', description: 'ha:northd' }, { type: 'requires', description: 'fip' }, { type: 'requires', description: 'ssh:hosts' }] },
   async ({ deploy, faults, hosts, send, floatingIps }, testInfo) => {
     let built = await deploy('topologies/ha.yaml');
 

@@ -13,7 +13,7 @@ import { gatewaySettles } from '../../../fixtures/gateway';
  */
 test(
   'SB all down: existing flows keep forwarding, new configuration applies once it is back',
-  { tag: ['@ha', '@serial', '@fip'], annotation: [{ type: 'id', description: 'NV-HA-003' }, { type: 'requires', description: 'ha:sb-cluster' }, { type: 'requires', description: 'fip' }, { type: 'requires', description: 'ssh:hosts' }] },
+  { tag: ['@ha', '@serial', '@fip'], annotation: [{ type: 'id', description: 'NV-HA-003' }, { type: 'requires', description: 'compute:2' }, { type: 'requires', description: 'ha:sb-cluster' }, { type: 'requires', description: 'fip' }, { type: 'requires', description: 'ssh:hosts' }] },
   async ({ deploy, faults, monitor, send, floatingIps, hosts }, testInfo) => {
     const built = await deploy('topologies/ha.yaml');
     await test.step('the gateway port settles before the southbound DB goes down', () => gatewaySettles(hosts, built, 'r1'));

@@ -12,7 +12,7 @@ import { gatewaySettles } from '../../../fixtures/gateway';
  */
 test(
   'SB leader killed: no traffic lost, new configuration still reaches the chassis, the old leader rejoins',
-  { tag: ['@ha', '@serial', '@fip'], annotation: [{ type: 'id', description: 'NV-HA-002' }, { type: 'requires', description: 'ha:sb-cluster' }, { type: 'requires', description: 'fip' }, { type: 'requires', description: 'ssh:hosts' }] },
+  { tag: ['@ha', '@serial', '@fip'], annotation: [{ type: 'id', description: 'NV-HA-002' }, { type: 'requires', description: 'compute:2' }, { type: 'requires', description: 'ha:sb-cluster' }, { type: 'requires', description: 'fip' }, { type: 'requires', description: 'ssh:hosts' }] },
   async ({ deploy, faults, monitor, hosts, send, floatingIps }, testInfo) => {
     let built = await deploy('topologies/ha.yaml');
     await test.step('the gateway port settles before the fault', () => gatewaySettles(hosts, built, 'r1'));

@@ -9,7 +9,7 @@ import { expect, test } from '../../../fixtures';
  */
 test(
   'same network across two chassis: ping and TCP both ways, tunnelled with the configured encapsulation',
-  { tag: ['@sanity', '@regression', '@l2', '@encap'], annotation: [{ type: 'id', description: 'NV-L2-001' }] },
+  { tag: ['@sanity', '@regression', '@l2', '@encap'], annotation: [{ type: 'id', description: 'NV-L2-001' }, { type: 'requires', description: 'compute:2' }] },
   async ({ deploy, send, target, tunnelledFlows, watchWire }) => {
     const built = await deploy('topologies/l2-two-chassis.yaml');
     const [vm1, vm2] = [built.workloads.vm1, built.workloads.vm2];

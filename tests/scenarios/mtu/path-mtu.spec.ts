@@ -12,7 +12,7 @@ import { ICMP_OVERHEAD, linkMtu, pingDontFragment, sentBytes, setLinkMtu, TCP_OV
  */
 test(
   'path MTU: DF pings and TCP fill the workload MTU between chassis; the overlay carries up to its limit and drops one byte more',
-  { tag: ['@regression', '@mtu'], annotation: [{ type: 'id', description: 'NV-MTU-001' }] },
+  { tag: ['@regression', '@mtu'], annotation: [{ type: 'id', description: 'NV-MTU-001' }, { type: 'requires', description: 'compute:2' }] },
   async ({ deploy, send, target, hosts }) => {
     const built = await deploy('topologies/l2-two-chassis.yaml');
     const mtu = target.workloads.mtu;

@@ -13,7 +13,7 @@ const FAILOVER_MS = 1000;
  */
 test(
   'bonded uplink: traffic between chassis keeps flowing with either bond member down, and after it comes back',
-  { tag: ['@regression', '@underlay'], annotation: [{ type: 'id', description: 'NV-UL-003' }, { type: 'requires', description: 'underlay:bond' }] },
+  { tag: ['@regression', '@underlay'], annotation: [{ type: 'id', description: 'NV-UL-003' }, { type: 'requires', description: 'compute:2' }, { type: 'requires', description: 'underlay:bond' }] },
   async ({ deploy, faults, monitor, send, hosts }, testInfo) => {
     const built = await deploy('topologies/l2-two-chassis.yaml');
     const { vm1, vm2 } = built.workloads;

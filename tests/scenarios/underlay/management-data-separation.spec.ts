@@ -12,14 +12,14 @@ import { expect, test } from '../../../fixtures';
  */
 test(
   'tunnels use the data network only: tunnel packets on the chassis uplink, none on its management interface',
-  { tag: ['@regression', '@underlay'], annotation: [{ type: 'id', description: 'NV-UL-001' }, { type: 'requires', description: 'underlay:separate' }] },
+  { tag: ['@regression', '@underlay'], annotation: [{ type: 'id', description: 'NV-UL-001' }, { type: 'requires', description: 'compute:2' }, { type: 'requires', description: 'underlay:separate' }] },
   async ({ deploy, send, hosts }) => {
     const built = await deploy('topologies/l2-two-chassis.yaml');
     const { vm1, vm2 } = built.workloads;
     const host = hosts.get(vm1.host);
     const shell = hosts.shell(vm1.host);
     const management = (await interfaceWithAddress(shell, host.management)).name;
-    const uplinks = host.data?.uplinks.length ? host.data.uplinks : [host.data?.interface ?? 'eth0'];
+    const uplinks = host.data?.uplinks.length ? host.data.uplinks : [hosts.underlayInterface(vm1.host)];
     const workloads = [vm1.ports[0].address, vm2.ports[0].address];
 
     const { packets } = await captureMany(shell, [management, ...uplinks], { filter: ['ip'], maxSeconds: 60 }, async () => {

@@ -12,7 +12,7 @@ import { expect, test } from '../../../fixtures';
  */
 test(
   'routed underlay: tunnels between data subnets cross the underlay router, tunnels within one do not',
-  { tag: ['@regression', '@underlay'], annotation: [{ type: 'id', description: 'NV-UL-002' }, { type: 'requires', description: 'underlay:routed' }] },
+  { tag: ['@regression', '@underlay'], annotation: [{ type: 'id', description: 'NV-UL-002' }, { type: 'requires', description: 'compute:3' }, { type: 'requires', description: 'underlay:routed' }] },
   async ({ deploy, send, hosts }) => {
     const built = await deploy('topologies/three-chassis.yaml');
     const { vm1, vm2, vm3 } = built.workloads;
