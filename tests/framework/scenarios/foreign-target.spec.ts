@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { TargetHosts } from '../../../lib/target/hosts';
 import { loadTarget } from '../../../lib/target/load';
 import { run } from '../../../lib/util/exec';
 import { foreignLeftovers, foreignOvnDown, foreignOvnUp, operatorTarget, sweepForeignOvns, type ForeignOvn } from '../support/foreign-ovn';
@@ -90,6 +91,17 @@ test('sanity tier on an operator-style OVN deployment netvet did not build', asy
   await testInfo.attach('operator target file', { path: targetFile, contentType: 'text/yaml' });
   const target = await loadTarget(targetFile);
   expect(target.ovn?.northboundCluster).toEqual([]);
+
+  // netvet reaches every host of the file over SSH with the operator's key, and the runner reaches
+  // the provider network only through its router, as the operator's jump host does.
+  const hosts = new TargetHosts(target);
+  try {
+    const names = await Promise.all(target.hosts.map(async (h) => (await hosts.shell(h.name).exec(['hostname'])).stdout.trim()));
+    expect(names).toEqual(target.hosts.map((h) => `${h.name}.pod1.example.net`));
+  } finally {
+    await hosts.close();
+  }
+  expect((await run(['ip', 'route', 'get', d.provider.gateway])).stdout).toContain(`via ${d.router.management}`);
 
   const report = testInfo.outputPath('sanity.json');
   const child = runScenarios(['--grep', '@sanity(\\s|$)'], targetFile, { PLAYWRIGHT_JSON_OUTPUT_FILE: report }, 'scenarios', 'line,json');
