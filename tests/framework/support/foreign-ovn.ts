@@ -1,8 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
+import { Netmask } from 'netmask';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { run } from '../../../lib/util/exec';
@@ -106,10 +107,15 @@ function sshAnswers(address: string): Promise<boolean> {
 
 /** A /16 in 10.250.0.0-10.254.0.0 that nothing routes; adding its `unreachable` fence is the claim. */
 async function claimRange(dir: string): Promise<string> {
-  const routes = (JSON.parse((await run(['ip', '-j', 'route', 'show', 'table', 'all'])).stdout) as Array<{ dst: string }>).map((r) => r.dst);
+  const routes = (JSON.parse((await run(['ip', '-j', 'route', 'show', 'table', 'all'])).stdout) as Array<{ dst: string }>)
+    .map((r) => r.dst)
+    .filter((dst) => /^\d+\.\d+\.\d+\.\d+(\/\d+)?$/.test(dst))
+    .map((dst) => new Netmask(dst));
   for (let second = 250; second <= 254; second++) {
     const range = `10.${second}.0.0/16`;
-    if (routes.some((dst) => dst === range || dst.startsWith(`10.${second}.`) || dst === '10.0.0.0/8')) continue;
+    const block = new Netmask(range);
+    // Taken when anything routed overlaps it (a default route is 'default', not 0.0.0.0/0, in ip -j).
+    if (routes.some((r) => r.contains(block.base) || block.contains(r.base))) continue;
     record(dir, { kind: 'route', destination: range });
     // EEXIST when another run claimed it in the meantime: try the next.
     if ((await run(['ip', 'route', 'add', 'unreachable', range], { allowFail: true })).code === 0) return range;
@@ -482,6 +488,8 @@ export async function sweepForeignOvns(): Promise<string[]> {
     const dir = join(tmpdir(), name);
     const owner = readJsonLines<StateEntry>(stateFile(dir)).find((e): e is ProcessIdentity & { kind: 'owner' } => e.kind === 'owner');
     if (owner && stillRunning(owner)) continue;
+    // A folder another process made a moment ago may not name its owner yet.
+    if (!owner && Date.now() - statSync(dir).mtimeMs < 60_000) continue;
     await foreignOvnDown(dir);
     swept.push(dir);
   }
