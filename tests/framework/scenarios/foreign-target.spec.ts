@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { TargetHosts } from '../../../lib/target/hosts';
 import { loadTarget } from '../../../lib/target/load';
@@ -113,6 +113,7 @@ test('sanity tier on an operator-style OVN deployment netvet did not build', asy
     if (!result) process.kill(-child.pid, 'SIGKILL');
   }
   await testInfo.attach('child run output', { body: result.output, contentType: 'text/plain' });
+  expect(existsSync(report), `the child run wrote no JSON report:\n${result.output}`).toBe(true);
   const results = scenarioResults(JSON.parse(readFileSync(report, 'utf8')) as { suites: JsonSuite[] });
   await testInfo.attach('sanity results', { body: results.map((r) => `${r.id} ${r.status}: ${r.detail}`).join('\n'), contentType: 'text/plain' });
 
