@@ -1,0 +1,125 @@
+import { expect, test } from '@playwright/test';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { TargetHosts } from '../../../lib/target/hosts';
+import { loadTarget } from '../../../lib/target/load';
+import { run } from '../../../lib/util/exec';
+import { foreignLeftovers, foreignOvnDown, foreignOvnUp, operatorTarget, sweepForeignOvns, type ForeignOvn } from '../support/foreign-ovn';
+import { runScenarios } from '../support/lab';
+
+/**
+ * netvet on a cloud it did not build: an operator-style OVN deployment (standalone NB/SB, chassis
+ * named by random system-ids, hostnames and interfaces unlike the lab's, the runner routed to the
+ * provider network) described by the operator's own target file. The goal: every @sanity scenario
+ * passes on it, or skips with the reason.
+ */
+
+interface ScenarioResult {
+  id: string;
+  title: string;
+  status: string;
+  /** The first line of the first error, or the reason of a skip. */
+  detail: string;
+}
+
+interface JsonTest {
+  annotations: Array<{ type: string; description?: string }>;
+  results: Array<{ status: string; errors: Array<{ message?: string }>; annotations?: Array<{ type: string; description?: string }> }>;
+}
+interface JsonSuite {
+  file?: string;
+  suites?: JsonSuite[];
+  specs?: Array<{ title: string; file: string; tests: JsonTest[] }>;
+}
+
+/** Every scenario of a Playwright JSON report, with its id, status and first error line or skip reason. */
+function scenarioResults(report: { suites: JsonSuite[] }): ScenarioResult[] {
+  const found: ScenarioResult[] = [];
+  const walk = (suite: JsonSuite) => {
+    for (const spec of suite.specs ?? []) {
+      for (const t of spec.tests) {
+        const last = t.results.at(-1);
+        const annotations = [...t.annotations, ...(last?.annotations ?? [])];
+        const status = last?.status ?? 'skipped';
+        const firstError = last?.errors.find((e) => e.message)?.message ?? '';
+        const plain = firstError.replace(/\u001b\[[0-9;]*m/g, '').split('\n').find((l) => l.trim()) ?? '';
+        found.push({
+          id: annotations.find((a) => a.type === 'id')?.description ?? spec.file,
+          title: spec.title,
+          status,
+          detail: status === 'skipped' ? annotations.find((a) => a.type === 'skip')?.description ?? '' : plain.trim(),
+        });
+      }
+    }
+    (suite.suites ?? []).forEach(walk);
+  };
+  report.suites.forEach(walk);
+  return found;
+}
+
+test.describe.configure({ mode: 'serial' });
+
+let deployment: ForeignOvn | undefined;
+
+test.beforeAll(async () => {
+  // A killed earlier run left its deployment: its owner is gone, so it is removed first.
+  await sweepForeignOvns();
+});
+
+test.afterAll(async () => {
+  if (!deployment) return;
+  const d = deployment;
+  deployment = undefined;
+  await foreignOvnDown(d.dir);
+  expect(await foreignLeftovers(d)).toEqual([]);
+});
+
+test('sanity tier on an operator-style OVN deployment netvet did not build', async ({}, testInfo) => {
+  // Up in seconds; the tier in a child run on a busy 2-core machine takes minutes.
+  test.setTimeout(25 * 60_000);
+  deployment = await foreignOvnUp((line) => testInfo.annotations.push({ type: 'progress', description: line }));
+  const d = deployment;
+
+  // What makes it foreign: no Raft, chassis named by UUIDs, not by host names.
+  const chassis = (await run(['ovn-sbctl', `--db=${d.southbound}`, '--bare', '--columns=name', 'list', 'Chassis'])).stdout.split('\n').filter(Boolean);
+  expect(chassis.sort()).toEqual(d.chassis.map((c) => c.systemId).sort());
+  expect(chassis.every((name) => /^[0-9a-f-]{36}$/.test(name))).toBe(true);
+
+  // The operator's file, as they wrote it; the schema accepts it as it is.
+  const targetFile = testInfo.outputPath('pod1-ovn.yaml');
+  await writeFile(targetFile, await operatorTarget(d));
+  await testInfo.attach('operator target file', { path: targetFile, contentType: 'text/yaml' });
+  const target = await loadTarget(targetFile);
+  expect(target.ovn?.northboundCluster).toEqual([]);
+
+  // netvet reaches every host of the file over SSH with the operator's key, and the runner reaches
+  // the provider network only through its router, as the operator's jump host does.
+  const hosts = new TargetHosts(target);
+  try {
+    const names = await Promise.all(target.hosts.map(async (h) => (await hosts.shell(h.name).exec(['hostname'])).stdout.trim()));
+    expect(names).toEqual(target.hosts.map((h) => `${h.name}.pod1.example.net`));
+  } finally {
+    await hosts.close();
+  }
+  expect((await run(['ip', 'route', 'get', d.provider.gateway])).stdout).toContain(`via ${d.router.management}`);
+
+  const report = testInfo.outputPath('sanity.json');
+  const child = runScenarios(['--grep', '@sanity(\\s|$)'], targetFile, { PLAYWRIGHT_JSON_OUTPUT_FILE: report }, 'scenarios', 'line,json');
+  let result;
+  try {
+    result = await child.done;
+  } finally {
+    // A timed-out test leaves no child run behind (it runs in its own process group).
+    if (!result) process.kill(-child.pid, 'SIGKILL');
+  }
+  await testInfo.attach('child run output', { body: result.output, contentType: 'text/plain' });
+  expect(existsSync(report), `the child run wrote no JSON report:\n${result.output}`).toBe(true);
+  const results = scenarioResults(JSON.parse(readFileSync(report, 'utf8')) as { suites: JsonSuite[] });
+  await testInfo.attach('sanity results', { body: results.map((r) => `${r.id} ${r.status}: ${r.detail}`).join('\n'), contentType: 'text/plain' });
+
+  expect(results.length, result.output).toBeGreaterThanOrEqual(8);
+  for (const r of results) {
+    if (r.status === 'skipped') expect.soft(r.detail, `${r.id} (${r.title}) skipped without a reason`).not.toBe('');
+    else expect.soft(r.status, `${r.id} (${r.title}): ${r.detail}`).toBe('passed');
+  }
+});
