@@ -142,6 +142,8 @@ export interface Discovery {
   ovn: Target['ovn'];
   encapsulation: Target['encapsulation'];
   physicalNetwork?: string;
+  /** The MTU a workload interface can have: the narrowest underlay less the tunnel headers. */
+  workloadMtu?: number;
   notes: string[];
 }
 

@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { ip2long, long2ip, Netmask } from 'netmask';
 import { Document } from 'yaml';
+import { LocalShell } from '../access';
 import { sdnKind } from '../sdn/registry';
 import type { Discovery, DiscoveryRequest } from '../sdn/types';
 import { NetvetError } from '../util/errors';
@@ -30,6 +31,12 @@ function externalRanges(cidr: string): Pick<NonNullable<Target['externalNetwork'
   };
 }
 
+/** The runner's source address towards the external network: on it, or routed to it. */
+async function runnerAddress(gateway: string): Promise<string | undefined> {
+  const { code, stdout } = await new LocalShell().exec(['ip', '-o', 'route', 'get', gateway], { timeoutMs: 5000 });
+  return code === 0 ? /\bsrc (\S+)/.exec(stdout)?.[1] : undefined;
+}
+
 /** Facts scenarios ask for, from what was found: HA where there is redundancy, NAT where a gateway meets the external network. */
 function facts(found: Discovery, external: boolean): string[] {
   const gateways = found.hosts.filter((h) => h.roles.includes('gateway')).length;
@@ -55,6 +62,8 @@ export async function initTarget(request: InitRequest): Promise<{ target: Target
   const found = await sdnKind(request.sdn).discover(request);
   const notes = [...found.notes];
   if (!request.external) notes.push('no --external-cidr/--external-gateway: no externalNetwork, so SNAT and floating IP scenarios skip');
+  const runner = request.external && (await runnerAddress(request.external.gateway));
+  if (request.external && !runner) notes.push(`this machine has no route to ${request.external.gateway}: no externalNetwork.runnerAddress, so scenarios probing from the runner fail`);
   if (request.external && !found.physicalNetwork) notes.push('no gateway maps a provider network (ovn-bridge-mappings): externalNetwork.physicalNetwork is a guess, "physnet"');
   const target = targetSchema.parse({
     version: 1,
@@ -65,8 +74,9 @@ export async function initTarget(request: InitRequest): Promise<{ target: Target
     hosts: found.hosts,
     ovn: found.ovn,
     encapsulation: found.encapsulation,
+    ...(found.workloadMtu ? { workloads: { mtu: found.workloadMtu } } : {}),
     ...(request.external
-      ? { externalNetwork: { physicalNetwork: found.physicalNetwork ?? 'physnet', cidr: request.external.cidr, gateway: request.external.gateway, ...externalRanges(request.external.cidr) } }
+      ? { externalNetwork: { physicalNetwork: found.physicalNetwork ?? 'physnet', cidr: request.external.cidr, gateway: request.external.gateway, ...(runner ? { runnerAddress: runner } : {}), ...externalRanges(request.external.cidr) } }
       : {}),
     capabilities: facts(found, request.external !== undefined),
   });

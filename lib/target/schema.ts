@@ -77,7 +77,7 @@ export const targetSchema = z
         physicalNetwork: z.string().describe('Provider network name the gateway bridge maps'),
         cidr,
         gateway: ipv4.describe('Address on the external segment that routes for it'),
-        runnerAddress: ipv4.optional().describe('The runner\'s own address on this segment, if it has one'),
+        runnerAddress: ipv4.optional().describe('The address the runner\'s packets to this network come from: its own on the segment, or its routed source address (`ip route get <gateway>`)'),
         floatingIpRange: z.object({ start: ipv4, end: ipv4 }).strict(),
         /** Addresses routers may take as their gateway port, apart from floating IPs. */
         routerGatewayRange: z.object({ start: ipv4, end: ipv4 }).strict(),

@@ -1,5 +1,6 @@
 import { SshPool, type Shell } from '../../access';
-import type { HostRole, Target, TargetHost } from '../../target/schema';
+import type { Encapsulation, HostRole, Target, TargetHost } from '../../target/schema';
+import { TUNNEL_OVERHEAD, underlayMtu } from '../../traffic/path-mtu';
 import { NetvetError } from '../../util/errors';
 import { run } from '../../util/exec';
 import type { Discovery, DiscoveryRequest } from '../types';
@@ -62,6 +63,7 @@ export async function discoverOvn(request: DiscoveryRequest): Promise<Discovery>
   const reach = (address: string) => pool.shell({ host: address, port: request.ssh.port, username: request.ssh.user, privateKeyPath: request.ssh.privateKey });
   try {
     const hosts: TargetHost[] = [];
+    const underlayMtus: number[] = [];
     const named = (address: string, fallback: string) => Object.entries(request.names).find(([, a]) => a === address)?.[0] ?? fallback;
     const kinds = new Map<string, number>();
     for (const row of chassis) {
@@ -79,6 +81,7 @@ export async function discoverOvn(request: DiscoveryRequest): Promise<Discovery>
         const ids = await externalIds(shell);
         const gateway = /enable-chassis-as-gw/.test(ids['ovn-cms-options'] ?? '') || /enable-chassis-as-gw/.test(String(row.other_config));
         const data = endpoint ? await dataInterface(shell, endpoint) : undefined;
+        if (data) underlayMtus.push(await underlayMtu(shell, data));
         hosts.push({
           name: named(management, hostname),
           roles: gateway ? ['gateway'] : ['compute'],
@@ -125,7 +128,11 @@ export async function discoverOvn(request: DiscoveryRequest): Promise<Discovery>
     const current = [...kinds].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'geneve';
     if (kinds.size > 1) notes.push(`chassis tunnel with ${[...kinds.keys()].join(' and ')}: the deployment disagrees with itself`);
     const ovn: NonNullable<Target['ovn']> = { northbound: request.northbound, southbound: request.southbound, ...members, northd };
-    return { hosts, ovn, encapsulation: { current: current as Target['encapsulation']['current'], supported: [...new Set([current, 'geneve', 'vxlan'])] as Target['encapsulation']['supported'] }, physicalNetwork: request.physicalNetwork, notes };
+    // What a tenant interface may carry once the tunnel headers are on (as Neutron computes it).
+    const overhead = TUNNEL_OVERHEAD[current as Encapsulation];
+    const workloadMtu = underlayMtus.length && overhead ? Math.min(...underlayMtus) - overhead : undefined;
+    if (!workloadMtu) notes.push('the underlay MTU could not be read: workloads.mtu is left at its default (1500)');
+    return { hosts, ovn, ...(workloadMtu ? { workloadMtu } : {}), encapsulation: { current: current as Target['encapsulation']['current'], supported: [...new Set([current, 'geneve', 'vxlan'])] as Target['encapsulation']['supported'] }, physicalNetwork: request.physicalNetwork, notes };
   } finally {
     await pool.close();
   }

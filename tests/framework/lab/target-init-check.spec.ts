@@ -33,6 +33,7 @@ test('target init finds the lab as lab up describes it, and target check passes 
     expect(shape(found.hosts)).toEqual(shape(lab.target.hosts));
     expect(found.ovn).toEqual(ovn);
     expect(found.externalNetwork?.physicalNetwork).toBe(external.physicalNetwork);
+    expect(found.externalNetwork?.runnerAddress).toBe(external.runnerAddress);
     expect(found.capabilities).toEqual(expect.arrayContaining(lab.target.capabilities.filter((c) => !c.startsWith('underlay:') || c === 'underlay:separate')));
 
     const check = await netvet(['target', 'check', '--target', output]);
