@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NetvetError } from '../util/errors';
 import { parseYamlWith } from '../util/yaml/parse';
+import { readInputFile } from '../util/yaml/read';
 import { targetSchema, type Target } from './schema';
 import { stateRoot } from '../util/state';
 
@@ -26,7 +26,8 @@ export async function loadTarget(file = targetFilePath()): Promise<Target> {
       process.env.NETVET_TARGET ? 'point NETVET_TARGET at an existing target file' : `bring the lab up first ('npx netvet lab up${labUpOptions(file)}') or set NETVET_TARGET=<file>`,
     );
   }
-  const target = parseYamlWith(targetSchema, await readFile(file, 'utf8'), file, {
+  const text = await readInputFile(file, { name: 'target', missing: 'point NETVET_TARGET at an existing target file' });
+  const target = parseYamlWith(targetSchema, text, file, {
     name: 'target',
     start: "describe the deployment: version, name, orchestrator, access, hosts, encapsulation (the one 'netvet lab up' writes is an example)",
   });

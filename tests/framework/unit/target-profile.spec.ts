@@ -113,7 +113,7 @@ test('target: an address that is not one names the field and what it should be',
   const lines = replaced(target, 8, '  - { name: ctl1, roles: [control], management: ctl1.example }');
   const file = await yamlFile(lines, 'target.yaml');
   const errors = await refused(loadTarget(file));
-  expectError(errors, `${file}:${at(lines, 8, 'ctl1.example')}: hosts[0].management: 'ctl1.example': an IPv4 address such as 10.0.0.5`, 'address the runner reaches the host on (SSH)');
+  expectError(errors, `${file}:${at(lines, 8, 'ctl1.example')}: hosts[0].management: 'ctl1.example' is not an IPv4 address`, 'address the runner reaches the host on (SSH): write an IPv4 address such as 10.0.0.5');
 });
 
 test('target: a missing file names NETVET_TARGET or lab up as the fix', async () => {
