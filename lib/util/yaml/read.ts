@@ -26,7 +26,10 @@ export async function readInputFile(file: string, what: InputFile): Promise<stri
   if (info.isDirectory()) throw refuse(`is a directory, not a ${what.name} file`, `name a YAML file inside it${hint(what)}`);
   if (!info.isFile()) throw refuse(`is not a regular file (${kindOf(info)}), so it is not read`, `name a ${what.name} file saved on disk${hint(what)}`);
   if (info.size > MAX_INPUT_BYTES) {
-    throw refuse(`is ${mib(info.size)}, more than the ${mib(MAX_INPUT_BYTES)} netvet reads`, `check that this is the ${what.name} file you meant (they are a few KiB); split a larger one into several files`);
+    throw refuse(
+      `is ${info.size} bytes (${mib(info.size)}), over the ${MAX_INPUT_BYTES / 1024 / 1024} MiB netvet reads`,
+      `check that this is the ${what.name} file you meant (they are a few KiB); split a larger one into several files`,
+    );
   }
   // O_NONBLOCK: if the path was swapped for a FIFO after the check, the read fails instead of hanging.
   const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK).catch((error: NodeJS.ErrnoException) => {
@@ -87,7 +90,15 @@ function firstInvalidUtf8(bytes: Buffer): number {
       bad = mid;
     }
   }
-  return good;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, good));
+    return good;
+  } catch {
+    // The good prefix ends inside a sequence the next byte breaks: point at that sequence's lead byte.
+    let start = good;
+    while (start > 0 && (bytes[start - 1] & 0xc0) === 0x80) start--;
+    return Math.max(0, start - 1);
+  }
 }
 
 function kindOf(info: Awaited<ReturnType<typeof stat>>): string {
