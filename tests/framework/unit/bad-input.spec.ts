@@ -175,3 +175,8 @@ test('the public key is derived from the private key; a missing key is named by 
   await mkdir(join(keys, 'folder'));
   expect(await refusal(authorizedKeyOf(join(keys, 'folder')))).toContain('cannot read the private key');
 });
+
+test('YAML nested thousands deep is refused where the parser gave up, not with a stack overflow', async () => {
+  const path = await file(`networks: ${'['.repeat(50_000)}${']'.repeat(50_000)}\n`);
+  expect(await refusal(loadTopology(path))).toMatch(new RegExp(`^${path}:1:\\d+: the YAML nests too deeply to be read .*\\n  fix: netvet files nest a few levels`));
+});

@@ -181,3 +181,11 @@ test('profile: a workload MTU that leaves no room for tunnel headers', async () 
     `${file}:3:13: mtu.workload: the workload MTU must leave 100 bytes of the underlay MTU for tunnel headers`,
   ]);
 });
+
+test('target: a capability no scenario can ask for is refused at its place, with the name it likely meant', async () => {
+  const lines = replaced(target, target.length, 'capabilities: [ssh:hosts, snatt, encap:vxaln]');
+  const file = await yamlFile(lines, 'target.yaml');
+  const errors = await refused(loadTarget(file));
+  expectError(errors, `${file}:${at(lines, lines.length, 'snatt')}: capabilities[1]: capability 'snatt' is not registered (lib/capabilities.ts)`, "did you mean 'snat'?");
+  expectError(errors, `${file}:${at(lines, lines.length, 'encap:vxaln')}: capabilities[2]: capability 'encap:vxaln' is not registered`, "did you mean 'encap:vxlan'?");
+});
