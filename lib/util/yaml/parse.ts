@@ -28,6 +28,9 @@ export function parseYamlSource<S extends z.ZodType>(schema: S, text: string, fi
         if (/maximum call stack/i.test(e.message)) {
           return new NetvetError('the YAML nests too deeply to be read (thousands of brackets or indents)', `netvet files nest a few levels; check the brackets from here on`, { file, line, column: col });
         }
+        if (e.code === 'DUPLICATE_KEY') {
+          return new NetvetError('this key is written a second time in the same mapping', 'keep one of the two: a mapping holds each key once (merge their values, or fix the indentation if one belongs elsewhere)', { file, line, column: col });
+        }
         if (e.code === 'MULTIPLE_DOCS') {
           return new NetvetError(`a second YAML document starts here: a ${what.name} file holds one`, `remove the '---' line and what follows, or put each document in its own file`, { file, line, column: col });
         }

@@ -180,3 +180,10 @@ test('YAML nested thousands deep is refused where the parser gave up, not with a
   const path = await file(`networks: ${'['.repeat(50_000)}${']'.repeat(50_000)}\n`);
   expect(await refusal(loadTopology(path))).toMatch(new RegExp(`^${path}:1:\\d+: the YAML nests too deeply to be read .*\\n  fix: netvet files nest a few levels`));
 });
+
+test('a key written twice in one mapping is named at the second one', async () => {
+  const path = await file('networks:\n  - { name: n1, subnets: [{ cidr: 10.0.0.0/24 }] }\nnetworks: []\n');
+  expect(await refusal(loadTopology(path))).toBe(
+    `${path}:3:1: this key is written a second time in the same mapping\n  fix: keep one of the two: a mapping holds each key once (merge their values, or fix the indentation if one belongs elsewhere)`,
+  );
+});
