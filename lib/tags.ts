@@ -1,3 +1,5 @@
+import { capabilityProblem } from './capabilities';
+
 /**
  * The one registered list of tags. Tiers pick what runs when (`--grep "@sanity(\s|$)"`); features
  * say what a scenario covers. A scenario with a tag not listed here, or without a stable id,
@@ -32,5 +34,10 @@ export function catalogProblems(title: string, tags: readonly string[], annotati
     problems.push({ test: title, problem: "needs exactly one annotation { type: 'id', description: 'NV-AREA-000' }" });
   }
   if (!tags.some((tag) => (TIERS as readonly string[]).includes(tag))) problems.push({ test: title, problem: `needs a tier tag (${TIERS.join(' ')})` });
+  // A misspelt requirement would skip the scenario on every target, silently.
+  for (const required of annotations.filter((a) => a.type === 'requires')) {
+    const problem = capabilityProblem(required.description ?? '');
+    if (problem) problems.push({ test: title, problem });
+  }
   return problems;
 }

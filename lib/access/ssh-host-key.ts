@@ -41,7 +41,7 @@ export function connectError(entry: Entry, error: unknown, timeoutMs: number, of
   if (level === 'client-authentication') {
     return new NetvetError(
       `${label} refused the key ${target.privateKeyPath}`,
-      `add ${target.privateKeyPath}.pub to ~${target.username}/.ssh/authorized_keys on ${target.host}, or set privateKeyPath to the key that is there`,
+      `add its public key (\`ssh-keygen -y -f ${target.privateKeyPath}\`) to ~${target.username}/.ssh/authorized_keys on ${target.host}, or set access.ssh.privateKey in the target file to the key that is there`,
     );
   }
   if (level === 'client-timeout') {

@@ -130,7 +130,7 @@ export class SshPool {
     const privateKey = await readFile(target.privateKeyPath).catch((error: Error) => {
       throw new NetvetError(
         `cannot read the private key for ${label}: ${error.message}`,
-        'set privateKeyPath to an existing OpenSSH private key readable by netvet',
+        'set access.ssh.privateKey in the target file to an existing OpenSSH private key readable by netvet',
         { file: target.privateKeyPath },
       );
     });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { describeError } from '../util/errors';
 import { registerCleanup } from './cleanup';
@@ -12,6 +13,7 @@ import { registerUpgrade } from './upgrade';
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('netvet')
     .description('end-to-end feature tests for software-defined networks')
+    .version(packageVersion(), '-V, --version', 'print the version of netvet')
     .exitOverride()
     .showHelpAfterError();
   registerLab(program);
@@ -29,4 +31,9 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`netvet: ${describeError(error)}`);
     return 2;
   }
+}
+
+/** The version in package.json, the one place it is kept. */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }

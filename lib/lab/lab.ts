@@ -119,10 +119,11 @@ export interface LabUpResult {
 export async function labUp(name: string, profileFile: string, progress: Progress, ownerPid?: number): Promise<LabUpResult> {
   checkLabName(name);
   const owner = ownerPid === undefined ? undefined : identify(ownerPid);
+  // The profile first: a mistake in it is reported the same on any machine, before anything is checked or made.
+  const profile = await loadLabProfile(profileFile);
   requireRoot('netvet lab up');
   requirePrograms(LAB_REQUIREMENTS);
   await requireKernelFeatures();
-  const profile = await loadLabProfile(profileFile);
   for (const integration of integrationsOf({ profile })) integration.preflight({ profile });
   return withLock(lockFile(name), `lab '${name}'`, async () => {
     const existing = await savedPlan(name);

@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { INTEGRATION_PROFILES } from './integrations/profiles';
-import { NetvetError } from '../util/errors';
 import { parseYamlWith } from '../util/yaml/parse';
+import { readInputFile } from '../util/yaml/read';
 
 /** A lab profile: how big the embedded lab is and how it is wired (topologies/labs/*.yaml). */
 export const labProfileSchema = z
@@ -74,9 +73,7 @@ export function chassisNames(profile: { chassis: { compute: number; gateway: num
 export type LabProfile = z.infer<typeof labProfileSchema>;
 
 export async function loadLabProfile(file: string): Promise<LabProfile> {
-  const text = await readFile(file, 'utf8').catch(() => {
-    throw new NetvetError(`cannot read the lab profile ${file}`, 'give --profile an existing file, such as topologies/labs/default.yaml');
-  });
+  const text = await readInputFile(file, { name: 'lab profile', missing: 'give --profile an existing file, such as topologies/labs/default.yaml' });
   return parseYamlWith(labProfileSchema, text, file, {
     name: 'lab profile',
     start: 'write the settings that differ from the defaults, such as `encapsulation: vxlan` (see topologies/labs/*.yaml)',

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { authorizedKeyOf, PRIVATE_KEY_FIELD } from '../access/ssh-key';
 import { sdnKind } from '../sdn/registry';
 import type { Sdn } from '../sdn/types';
 import { capabilitiesOf } from '../target/capabilities';
@@ -35,6 +36,8 @@ function kinds(target: Target, targetFile: string, driverName: string): Orchestr
 export async function openTarget(targetFile: string, driverName?: string): Promise<OpenTarget> {
   const loaded = await loadTarget(targetFile);
   const driver = kinds(loaded, targetFile, driverName ?? loaded.orchestrator);
+  // Workloads accept the runner's key: a missing or unusable one is named now, once, not at the first workload.
+  await authorizedKeyOf(loaded.access.ssh.privateKey, { file: targetFile, field: PRIVATE_KEY_FIELD });
   const target = { ...loaded, capabilities: capabilitiesOf(loaded, sdnKind(loaded.sdn), driver) };
   const hosts = new TargetHosts(target);
   try {

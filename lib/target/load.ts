@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { NetvetError } from '../util/errors';
-import { parseYamlWith } from '../util/yaml/parse';
+import { unknownCapability } from '../capabilities';
+import { NetvetError, NetvetErrors } from '../util/errors';
+import { parseYamlSource } from '../util/yaml/parse';
+import { readInputFile } from '../util/yaml/read';
 import { targetSchema, type Target } from './schema';
 import { stateRoot } from '../util/state';
 
@@ -26,10 +27,18 @@ export async function loadTarget(file = targetFilePath()): Promise<Target> {
       process.env.NETVET_TARGET ? 'point NETVET_TARGET at an existing target file' : `bring the lab up first ('npx netvet lab up${labUpOptions(file)}') or set NETVET_TARGET=<file>`,
     );
   }
-  const target = parseYamlWith(targetSchema, await readFile(file, 'utf8'), file, {
+  const text = await readInputFile(file, { name: 'target', missing: 'point NETVET_TARGET at an existing target file' });
+  const { value: target, source } = parseYamlSource(targetSchema, text, file, {
     name: 'target',
     start: "describe the deployment: version, name, orchestrator, access, hosts, encapsulation (the one 'netvet lab up' writes is an example)",
   });
+  // A capability no scenario can ask for is a typo: `snatt` would leave every NAT scenario skipped.
+  const unknown = target.capabilities.flatMap((name, i) => {
+    // sdn:* and orchestrator:* are derived on load (lib/target/capabilities.ts); whatever a file says of them is dropped.
+    const problem = /^(sdn|orchestrator):/.test(name) ? undefined : unknownCapability(name);
+    return problem ? [new NetvetError(problem.message, problem.fix, { ...source.at(['capabilities', i]), field: `capabilities[${i}]` })] : [];
+  });
+  if (unknown.length) throw new NetvetErrors(unknown);
   const names = new Set<string>();
   for (const host of target.hosts) {
     if (names.has(host.name)) throw new NetvetError(`host '${host.name}' is listed twice`, 'give every host a unique name', { file, field: 'hosts' });

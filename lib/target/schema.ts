@@ -8,8 +8,9 @@ import { SDN_NAMES } from '../sdn/registry';
  * `lab up` writes one; a QA engineer writes one by hand for a real cloud. One zod definition gives
  * both the TypeScript type and the published JSON Schema (schemas/target.schema.json).
  */
-const ipv4 = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}$/, 'an IPv4 address such as 10.0.0.5');
-const cidr = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, 'a CIDR such as 10.0.0.0/24');
+// zod's formats check each octet (999.1.1.1 is refused) and the prefix length, and publish `format: ipv4`.
+const ipv4 = z.ipv4();
+const cidr = z.cidrv4();
 
 export const hostRole = z.enum(['control', 'compute', 'gateway', 'external', 'router']).describe('router: an underlay router between data subnets (it carries tunnel traffic, it ends none)');
 

@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { NetvetError, NetvetErrors } from '../util/errors';
 import { parseYamlSource, type YamlKind } from '../util/yaml/parse';
+import { readInputFile } from '../util/yaml/read';
 import type { Topology } from './model';
 import { planTopology, type PlanOptions } from './plan';
 import { topologySchema } from './schema';
@@ -9,13 +9,9 @@ const topologyFile: YamlKind = { name: 'topology', start: 'describe at least one
 
 /** Reads, validates and plans a topology file; throws NetvetErrors naming every problem with its place. */
 export async function loadTopology(file: string, options: PlanOptions = {}): Promise<Topology> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    throw new NetvetErrors([new NetvetError(`cannot read the topology: ${reason}`, 'check the path (topologies live in topologies/)', { file })]);
-  }
+  const text = await readInputFile(file, { name: 'topology', missing: 'check the path (topologies live in topologies/)' }).catch((error: unknown) => {
+    throw error instanceof NetvetError ? new NetvetErrors([error]) : error;
+  });
   return parseTopology(text, file, options);
 }
 

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { authorizedKeyOf } from '../../access/ssh-key';
 import { namespaceShell } from '../../access';
 import type { TargetHosts } from '../../target/hosts';
 import type { Target } from '../../target/schema';
@@ -77,7 +77,7 @@ export async function createServer(target: Target, hosts: TargetHosts, neutron: 
     runPrefix: request.prefix,
     dir,
     integrationBridge: host.integrationBridge,
-    authorizedKey: readFileSync(`${target.access.ssh.privateKey}.pub`, 'utf8'),
+    authorizedKey: await authorizedKeyOf(target.access.ssh.privateKey),
   });
   return {
     name: request.name,

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ip2long, long2ip, Netmask } from 'netmask';
+import { authorizedKeyOf } from '../../access/ssh-key';
 import { namespaceShell } from '../../access';
 import type { Target } from '../../target/schema';
 import type { TargetHosts } from '../../target/hosts';
@@ -240,7 +240,7 @@ export class OvnNorthboundOrchestrator implements Orchestrator {
       runPrefix: names.prefix,
       dir,
       integrationBridge,
-      authorizedKey: readFileSync(`${this.target.access.ssh.privateKey}.pub`, 'utf8'),
+      authorizedKey: await authorizedKeyOf(this.target.access.ssh.privateKey),
     });
     return {
       name: workload.name,

@@ -64,7 +64,10 @@ function explain(issue: z.core.$ZodIssue, base: Path, schema: z.ZodType, raw: un
     }
     case 'invalid_format': {
       const format = issue.format === 'ipv4' ? 'an IPv4 address' : issue.format === 'cidrv4' ? 'an IPv4 network (CIDR)' : undefined;
-      return [error(format ? `${shown(value)} is not ${format}` : `${shown(value)}: ${issue.message}`, hint)];
+      // The field's description says what it is for; an example says how to write it.
+      const example = issue.format === 'ipv4' ? 'write an IPv4 address such as 10.0.0.5' : issue.format === 'cidrv4' ? 'write an IPv4 network such as 10.0.0.0/24' : undefined;
+      const fix = hint?.includes('such as') ? hint : [hint, example].filter(Boolean).join(': ') || undefined;
+      return [error(format ? `${shown(value)} is not ${format}` : `${shown(value)}: ${issue.message}`, fix)];
     }
     case 'invalid_value':
       return [notOneOf(value, issue.values.map(String), error)];

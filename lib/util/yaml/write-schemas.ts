@@ -1,5 +1,6 @@
-/** Writes schemas/*.schema.json from the zod definitions: `npm run schemas`. */
-import { mkdir, writeFile } from 'node:fs/promises';
+/** Writes schemas/*.schema.json from the zod definitions, and README.md's capability table: `npm run schemas`. */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { withCapabilityTable } from '../../capabilities';
 import { jsonSchemaText, publishedSchemas } from './published-schemas';
 
 for (const { file, schema } of publishedSchemas) {
@@ -8,3 +9,7 @@ for (const { file, schema } of publishedSchemas) {
   await writeFile(target, jsonSchemaText(schema));
   console.log(`wrote ${target.pathname}`);
 }
+
+const readme = new URL('../../../README.md', import.meta.url);
+await writeFile(readme, withCapabilityTable(await readFile(readme, 'utf8')));
+console.log(`wrote the capability table in ${readme.pathname}`);

@@ -113,7 +113,7 @@ test('target: an address that is not one names the field and what it should be',
   const lines = replaced(target, 8, '  - { name: ctl1, roles: [control], management: ctl1.example }');
   const file = await yamlFile(lines, 'target.yaml');
   const errors = await refused(loadTarget(file));
-  expectError(errors, `${file}:${at(lines, 8, 'ctl1.example')}: hosts[0].management: 'ctl1.example': an IPv4 address such as 10.0.0.5`, 'address the runner reaches the host on (SSH)');
+  expectError(errors, `${file}:${at(lines, 8, 'ctl1.example')}: hosts[0].management: 'ctl1.example' is not an IPv4 address`, 'address the runner reaches the host on (SSH): write an IPv4 address such as 10.0.0.5');
 });
 
 test('target: a missing file names NETVET_TARGET or lab up as the fix', async () => {
@@ -180,4 +180,12 @@ test('profile: a workload MTU that leaves no room for tunnel headers', async () 
   expect(await refused(loadLabProfile(file))).toEqual([
     `${file}:3:13: mtu.workload: the workload MTU must leave 100 bytes of the underlay MTU for tunnel headers`,
   ]);
+});
+
+test('target: a capability no scenario can ask for is refused at its place, with the name it likely meant', async () => {
+  const lines = replaced(target, target.length, 'capabilities: [ssh:hosts, snatt, encap:vxaln]');
+  const file = await yamlFile(lines, 'target.yaml');
+  const errors = await refused(loadTarget(file));
+  expectError(errors, `${file}:${at(lines, lines.length, 'snatt')}: capabilities[1]: capability 'snatt' is not registered (lib/capabilities.ts)`, "did you mean 'snat'?");
+  expectError(errors, `${file}:${at(lines, lines.length, 'encap:vxaln')}: capabilities[2]: capability 'encap:vxaln' is not registered`, "did you mean 'encap:vxlan'?");
 });

@@ -18,7 +18,7 @@ test('an empty file', async () => {
 test('a missing file', async () => {
   const error = await loadTopology('/nonexistent/topo.yaml').catch((e: unknown) => e);
   expect(error).toBeInstanceOf(NetvetErrors);
-  expect((error as NetvetErrors).format()).toMatch(/^\/nonexistent\/topo\.yaml: cannot read the topology: no such file\n {2}fix: check the path/);
+  expect((error as NetvetErrors).format()).toMatch(/^\/nonexistent\/topo\.yaml: no such topology file\n {2}fix: check the path/);
 });
 
 test('a YAML syntax error names its line', async () => {
