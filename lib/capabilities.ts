@@ -52,6 +52,7 @@ export const CAPABILITIES: readonly Capability[] = [
   { name: 'compute:<n>', meaning: 'at least n compute hosts that run workloads (placement spreads over them)', providedBy: 'target fact (derived from hosts)', values: COUNTS },
   { name: 'compute-without-gateway:<n>', meaning: 'at least n compute hosts that run workloads and are no gateway', providedBy: 'target fact (derived from hosts)', values: COUNTS },
   { name: 'gateway:<n>', meaning: 'at least n gateway hosts that run workloads', providedBy: 'target fact (derived from hosts)', values: COUNTS },
+  { name: 'gateway-without-compute:<n>', meaning: 'at least n gateway hosts that run workloads and are no compute host', providedBy: 'target fact (derived from hosts)', values: COUNTS },
   { name: 'sdn:<name>', meaning: 'the SDN that carries the traffic', providedBy: 'netvet, from the target file\'s sdn', values: SDN_NAMES },
   { name: 'orchestrator:<name>', meaning: 'the driver that builds topologies in this run', providedBy: 'netvet, from the driver in use', values: ORCHESTRATOR_NAMES },
 ];
