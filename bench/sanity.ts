@@ -30,10 +30,10 @@ printRow(`pooled SSH exec on ${compute} (p90 ${percentile(execs, 90).toFixed(1)}
 const tiers: number[] = [];
 for (let i = 0; i < RUNS; i++) {
   const start = performance.now();
-  await run([process.execPath, `${ROOT}/node_modules/@playwright/test/cli.js`, 'test', '--project=lab', '--grep', '@sanity(\\s|$)', '--reporter=dot'], {
+  await run([process.execPath, `${ROOT}/node_modules/@playwright/test/cli.js`, 'test', '--project=scenarios', '--grep', '@sanity(\\s|$)', '--reporter=dot'], {
     timeoutMs: 600_000,
     env: { ...process.env, NETVET_RUN: undefined },
   });
   tiers.push(performance.now() - start);
 }
-printRow('sanity tier, lab up (5 scenarios, 2 workers)', median(tiers), 60_000, tiers);
+printRow('sanity tier, lab up (8 scenarios, 2 workers)', median(tiers), 60_000, tiers);

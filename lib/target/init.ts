@@ -19,16 +19,23 @@ export interface InitRequest extends DiscoveryRequest {
   force?: boolean;
 }
 
-/** Floating IPs in the upper half of the external network, router gateways in the lower half past the first ten. */
-function externalRanges(cidr: string): Pick<NonNullable<Target['externalNetwork']>, 'floatingIpRange' | 'routerGatewayRange'> {
+/**
+ * Router gateways in the lower half of the external network past the first ten addresses, floating
+ * IPs in the upper half; each range starts past every address already taken there (the gateway, the
+ * runner, the hosts on that network), so netvet never hands out a host's address.
+ */
+function externalRanges(cidr: string, taken: string[]): Pick<NonNullable<Target['externalNetwork']>, 'floatingIpRange' | 'routerGatewayRange'> {
   const net = new Netmask(cidr);
   if (net.size < 64) throw new NetvetError(`the external network ${cidr} is too small for router gateways and floating IPs`, 'give --external-cidr a /26 or larger');
   const base = ip2long(net.base);
   const half = base + net.size / 2;
-  return {
-    routerGatewayRange: { start: long2ip(base + 10), end: long2ip(half - 1) },
-    floatingIpRange: { start: long2ip(half), end: long2ip(base + net.size - 2) },
-  };
+  const last = base + net.size - 2;
+  const used = taken.filter((a) => net.contains(a)).map(ip2long);
+  const after = (from: number, to: number) => Math.max(from, ...used.filter((a) => a >= from && a <= to).map((a) => a + 1));
+  const routers = after(base + 10, half - 1);
+  const floating = after(half, last);
+  if (routers > half - 1 || floating > last) throw new NetvetError(`the external network ${cidr} has no free addresses past its hosts for router gateways and floating IPs`, 'give --external-cidr a larger network');
+  return { routerGatewayRange: { start: long2ip(routers), end: long2ip(half - 1) }, floatingIpRange: { start: long2ip(floating), end: long2ip(last) } };
 }
 
 /** The runner's source address towards the external network: on it, or routed to it. */
@@ -65,6 +72,13 @@ export async function initTarget(request: InitRequest): Promise<{ target: Target
   const runner = request.external && (await runnerAddress(request.external.gateway));
   if (request.external && !runner) notes.push(`this machine has no route to ${request.external.gateway}: no externalNetwork.runnerAddress, so scenarios probing from the runner fail`);
   if (request.external && !found.physicalNetwork) notes.push('no gateway maps a provider network (ovn-bridge-mappings): externalNetwork.physicalNetwork is a guess, "physnet"');
+  const externalNetwork = request.external && {
+    physicalNetwork: found.physicalNetwork ?? 'physnet',
+    cidr: request.external.cidr,
+    gateway: request.external.gateway,
+    ...(runner ? { runnerAddress: runner } : {}),
+    ...externalRanges(request.external.cidr, [request.external.gateway, ...(runner ? [runner] : []), ...found.hosts.map((h) => h.management)]),
+  };
   const target = targetSchema.parse({
     version: 1,
     name: request.name,
@@ -75,9 +89,7 @@ export async function initTarget(request: InitRequest): Promise<{ target: Target
     ovn: found.ovn,
     encapsulation: found.encapsulation,
     ...(found.workloadMtu ? { workloads: { mtu: found.workloadMtu } } : {}),
-    ...(request.external
-      ? { externalNetwork: { physicalNetwork: found.physicalNetwork ?? 'physnet', cidr: request.external.cidr, gateway: request.external.gateway, ...(runner ? { runnerAddress: runner } : {}), ...externalRanges(request.external.cidr) } }
-      : {}),
+    ...(externalNetwork ? { externalNetwork } : {}),
     capabilities: facts(found, request.external !== undefined),
   });
   const document = new Document(target);

@@ -91,11 +91,17 @@ export async function raftLeader(hosts: TargetHosts, cluster: ClusterName): Prom
   return (await clusterStatus(hosts, cluster)).find((m) => m.role === 'leader')?.host;
 }
 
+/**
+ * `ovn-appctl status` of ovn-northd: its control socket where ovn-ctl puts it
+ * ($OVN_RUNDIR/ovn-northd.ctl), else the one named by its pid (ovn-northd.<pid>.ctl).
+ */
+export const NORTHD_STATUS = ['sh', '-c', `ctl="${rundirExpression('ovn-northd')}/ovn-northd.ctl"; [ -S "$ctl" ] || ctl=ovn-northd; exec ovn-appctl --timeout=2 -t "$ctl" status`];
+
 /** `active`, `standby`, `paused`, or `down` when ovn-northd does not answer on that host. */
 export async function northdStatus(hosts: TargetHosts, host: string): Promise<string> {
   const result = await hosts
     .shell(host)
-    .exec(['ovn-appctl', '--timeout=2', '-t', 'ovn-northd', 'status'], { timeoutMs: 5000 })
+    .exec(NORTHD_STATUS, { timeoutMs: 5000 })
     .catch(() => ({ code: 255, stdout: '' }));
   return result.code === 0 ? (/Status: (\w+)/.exec(result.stdout)?.[1] ?? 'unknown') : 'down';
 }

@@ -4,6 +4,7 @@ import { TUNNEL_OVERHEAD, underlayMtu } from '../../traffic/path-mtu';
 import { NetvetError } from '../../util/errors';
 import { run } from '../../util/exec';
 import type { Discovery, DiscoveryRequest } from '../types';
+import { NORTHD_STATUS } from './control-plane';
 import { Southbound } from './southbound';
 
 /** `tcp:10.0.0.11:6641,ssl:[::1]:6641` -> the addresses in it (unix sockets have none). */
@@ -71,7 +72,9 @@ export async function discoverOvn(request: DiscoveryRequest): Promise<Discovery>
       const endpoint = tunnels[0]?.ip;
       for (const t of tunnels) kinds.set(t.type, (kinds.get(t.type) ?? 0) + 1);
       const hostname = String(row.hostname || row.name);
-      const management = request.names[hostname] ?? endpoint;
+      // Inventories name hosts short (hv-a); OVN reports the FQDN the host gave itself.
+      const short = hostname.split('.')[0];
+      const management = request.names[hostname] ?? request.names[short] ?? endpoint;
       if (!management) {
         notes.push(`chassis '${row.name}' announces no tunnel endpoint and no --host ${hostname}=ADDRESS was given: left out`);
         continue;
@@ -83,7 +86,7 @@ export async function discoverOvn(request: DiscoveryRequest): Promise<Discovery>
         const data = endpoint ? await dataInterface(shell, endpoint) : undefined;
         if (data) underlayMtus.push(await underlayMtu(shell, data));
         hosts.push({
-          name: named(management, hostname),
+          name: named(management, short),
           roles: gateway ? ['gateway'] : ['compute'],
           management,
           hostKey: await hostKey(management, request.ssh.port),
@@ -107,7 +110,7 @@ export async function discoverOvn(request: DiscoveryRequest): Promise<Discovery>
         const [nb, sbMembers, northdStatus] = await Promise.all([
           raftMembers(shell, 'ovnnb_db', 'OVN_Northbound'),
           raftMembers(shell, 'ovnsb_db', 'OVN_Southbound'),
-          shell.exec(['ovn-appctl', '--timeout=2', '-t', 'ovn-northd', 'status'], { timeoutMs: 5000 }),
+          shell.exec(NORTHD_STATUS, { timeoutMs: 5000 }),
         ]);
         // A member is where its Raft address's IP is this host's: the cluster lists every member, each host keeps its own.
         const own = (list: string[]) => list.filter((m) => remoteAddresses(m).includes(address));

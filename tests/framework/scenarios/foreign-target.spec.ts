@@ -5,6 +5,7 @@ import { TargetHosts } from '../../../lib/target/hosts';
 import { loadTarget } from '../../../lib/target/load';
 import { run } from '../../../lib/util/exec';
 import { foreignLeftovers, foreignOvnDown, foreignOvnUp, operatorTarget, sweepForeignOvns, type ForeignOvn } from '../support/foreign-ovn';
+import { netvet } from '../support/cli';
 import { runScenarios } from '../support/lab';
 
 /**
@@ -103,8 +104,27 @@ test('sanity tier on an operator-style OVN deployment netvet did not build', asy
   }
   expect((await run(['ip', 'route', 'get', d.provider.gateway])).stdout).toContain(`via ${d.router.management}`);
 
+  // From "I have an OVN cloud" to a target file: netvet finds the rest from the databases and SSH.
+  const found = testInfo.outputPath('pod1-found.yaml');
+  const inventory = [d.control, ...d.chassis, d.external].flatMap((h) => ['--host', `${h.name}=${h.management}`]);
+  const init = await netvet([
+    'target', 'init', '--nb', d.northbound, '--sb', d.southbound, '--ssh-key', d.privateKey, ...inventory,
+    '--external-cidr', d.provider.cidr, '--external-gateway', d.provider.gateway, '--name', 'pod1-found', '--output', found,
+  ]);
+  expect(init.code, init.stderr).toBe(0);
+  await testInfo.attach('target init output', { body: init.stdout, contentType: 'text/plain' });
+  await testInfo.attach('target file found by target init', { path: found, contentType: 'text/yaml' });
+  const discovered = await loadTarget(found);
+  const roles = (t: typeof discovered) => Object.fromEntries(t.hosts.map((h) => [h.name, h.roles]));
+  expect(roles(discovered)).toEqual(roles(target));
+  // The chassis' tunnels run on eth1 under br-eth1, as on the hosts; no Raft, one northd.
+  for (const c of d.chassis) expect(discovered.hosts.find((h) => h.name === c.name)?.data?.address).toBe(c.tunnel);
+  expect(discovered.ovn).toMatchObject({ northboundCluster: [], southboundCluster: [], northd: ['ctrl-01'] });
+  const check = await netvet(['target', 'check', '--target', found]);
+  expect(check.code, check.stdout).toBe(0);
+
   const report = testInfo.outputPath('sanity.json');
-  const child = runScenarios(['--grep', '@sanity(\\s|$)'], targetFile, { PLAYWRIGHT_JSON_OUTPUT_FILE: report }, 'scenarios', 'line,json');
+  const child = runScenarios(['--grep', '@sanity(\\s|$)'], found, { PLAYWRIGHT_JSON_OUTPUT_FILE: report }, 'scenarios', 'line,json');
   let result;
   try {
     result = await child.done;
