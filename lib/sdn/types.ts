@@ -2,6 +2,7 @@ import type { Deployment, Orchestrator } from '../orchestrators/types';
 import type { ChangeJournal, EncapsulationChange } from '../target/changes';
 import type { TargetHosts } from '../target/hosts';
 import type { Encapsulation, Target, TargetHost } from '../target/schema';
+import type { Outage } from '../traffic/monitor';
 import type { ProbeKind } from '../traffic/probe';
 
 /** A named text for the report (a table dump, a log tail). */
@@ -80,6 +81,67 @@ export interface UpgradeStep {
   detail?: string;
 }
 
+/** One injected fault: what it broke, when, and how to put it back; undoing twice is harmless. */
+export interface InjectedFault {
+  readonly description: string;
+  readonly at: number;
+  readonly undoneAt?: number;
+  readonly undone: boolean;
+  undo(): Promise<void>;
+}
+
+/** A fault on one host (the member that was the leader, the controller that was active). */
+export interface HostFault extends InjectedFault {
+  readonly host: string;
+}
+
+/** The replicated databases of an SDN's control plane, by role. */
+export type ControlDatabase = 'northbound' | 'southbound';
+
+/**
+ * Faults through the target's hosts only (signals to daemons found by their pid files, links,
+ * packet filters), each recorded with its undo; `undoAll` puts everything back, newest first.
+ */
+export interface SdnFaults {
+  readonly all: readonly InjectedFault[];
+  kill(host: string, daemon: string): Promise<HostFault>;
+  stop(host: string, daemon: string): Promise<HostFault>;
+  restart(host: string, daemon: string): Promise<{ downMs: number }>;
+  killRaftLeader(database: ControlDatabase): Promise<HostFault>;
+  killCluster(database: ControlDatabase): Promise<InjectedFault>;
+  /** The controller that computes the flows (OVN: the active ovn-northd). */
+  killActiveNorthd(): Promise<HostFault>;
+  chassisDown(host: string): Promise<HostFault>;
+  linkDown(host: string, link: string): Promise<HostFault>;
+  /** Cuts a host off from `peers` (default: its control-plane peers). */
+  isolate(host: string, peers?: string[]): Promise<HostFault>;
+  undoAll(): Promise<void>;
+}
+
+export interface WriteReport {
+  attempts: number;
+  succeeded: number;
+  failed: number;
+  /** Longest time without a committed write, less the write interval. */
+  longestOutageMs: number;
+  outages: Outage[];
+  /** The last committed value reads back from the database after the probe stopped. */
+  durable: boolean;
+  errors: Record<string, number>;
+}
+
+/** Configuration writes through the control plane as a CMS makes them, measuring when they could not commit. */
+export interface ConfigWrites {
+  /** What the writes set (OVN: a key of NB_Global external_ids), removed when they stop. */
+  readonly key: string;
+  /** The value of the newest committed write (they count up from 1), 0 before the first. */
+  readonly lastCommitted: number;
+  /** Resolves once `count` writes committed, so a fault lands on writes known to work. */
+  committed(count: number, withinMs?: number): Promise<void>;
+  /** Stops writing and removes what they set; a second call returns the first report. */
+  stop(): Promise<WriteReport>;
+}
+
 /** The SDN's health: every problem names what is wrong and the fix. */
 export interface SdnHealth {
   healthy: boolean;
@@ -111,6 +173,10 @@ export interface Sdn {
   encapsulationSwitch(targetFile: string): EncapsulationSwitch;
   /** The SDN's own rolling upgrade when the target gives no upgrade command: every daemon restarted in turn, healthy after each. */
   rollingUpgrade(log: (line: string) => void): Promise<UpgradeStep[]>;
+  /** Fault injection into the SDN's control plane and data path; `log` gets a line per fault and undo. */
+  faults(log: (line: string) => void): SdnFaults;
+  /** Starts configuration writes named `key` (stopped by the caller). */
+  configWrites(key: string): ConfigWrites;
   nodes(): Promise<SdnNode[]>;
   /** How the SDN identifies one of a deployment's networks, and the id its tunnels carry on the wire. */
   segment(deployment: Deployment, network: string, orchestrator: Orchestrator): Promise<NetworkSegment>;

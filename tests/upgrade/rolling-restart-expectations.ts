@@ -1,4 +1,4 @@
-import { RemoteDaemon } from '../../lib/faults/daemons';
+import { RemoteDaemon } from '../../lib/sdn/ovn/daemons';
 import type { TargetHosts } from '../../lib/target/hosts';
 import { chassisHosts, clusterHosts, CLUSTERS, ovnOf, type DaemonName } from '../../lib/sdn/ovn/control-plane';
 

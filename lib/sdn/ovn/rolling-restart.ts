@@ -1,5 +1,5 @@
 import type { Shell } from '../../access';
-import { RemoteDaemon } from '../../faults/daemons';
+import { RemoteDaemon } from './daemons';
 import { waitForRejoin } from './cluster';
 import type { TargetHosts } from '../../target/hosts';
 import { describeHealth, waitForHealth } from './health';

@@ -3,9 +3,11 @@ import type { TargetHosts } from '../../target/hosts';
 import type { Target } from '../../target/schema';
 import { NetvetError } from '../../util/errors';
 import { run } from '../../util/exec';
-import type { Attachment, EncapsulationSwitch, Evidence, ExplainedFlow, NetworkSegment, Sdn, SdnHealth, SdnNode, UpgradeStep } from '../types';
+import type { Attachment, ConfigWrites, EncapsulationSwitch, SdnFaults, Evidence, ExplainedFlow, NetworkSegment, Sdn, SdnHealth, SdnNode, UpgradeStep } from '../types';
 import { ChassisEncapsulation } from './encapsulation';
+import { Faults } from './faults';
 import { RollingRestart } from './rolling-restart';
+import { WriteProbe } from './write-probe';
 import { ovnNamesOf } from './binding';
 import { ovnDrift } from './drift';
 import { OvnExplainer } from './explain';
@@ -51,6 +53,14 @@ export class OvnSdn implements Sdn {
 
   rollingUpgrade(log: (line: string) => void): Promise<UpgradeStep[]> {
     return new RollingRestart(this.hosts, log).run();
+  }
+
+  faults(log: (line: string) => void): SdnFaults {
+    return new Faults(this.hosts, log);
+  }
+
+  configWrites(key: string): ConfigWrites {
+    return new WriteProbe(this.target, key);
   }
 
   /** Chassis as the southbound DB registers them, matched to target hosts by tunnel address or hostname. */

@@ -3,19 +3,8 @@ import type { Target } from '../../target/schema';
 import { ovnOf } from './control-plane';
 import { NetvetError } from '../../util/errors';
 import { run } from '../../util/exec';
-import type { Outage } from '../../traffic/monitor';
+import type { ConfigWrites, WriteReport } from '../types';
 
-export interface WriteReport {
-  attempts: number;
-  succeeded: number;
-  failed: number;
-  /** Longest time without a committed write, less the write interval. */
-  longestOutageMs: number;
-  outages: Outage[];
-  /** The last committed value reads back from the database after the probe stopped. */
-  durable: boolean;
-  errors: Record<string, number>;
-}
 
 /** One configuration write to the northbound DB at `remote` (one member, or the whole cluster). */
 export async function writeNorthbound(remote: string, key: string, value: string, timeoutS: number): Promise<{ ok: boolean; error?: string }> {
@@ -34,7 +23,7 @@ export async function writeNorthbound(remote: string, key: string, value: string
  * control-plane fault it measures how long writes could not commit. The probe writes one key of
  * NB_Global external_ids and removes it when it stops.
  */
-export class WriteProbe {
+export class WriteProbe implements ConfigWrites {
   private running = true;
   private readonly marks: number[] = [];
   private readonly errors: Record<string, number> = {};

@@ -1,5 +1,5 @@
 import { expect } from '@playwright/test';
-import { Faults } from '../../../lib/faults/faults';
+import { Faults } from '../../../lib/sdn/ovn/faults';
 import { checkTargetHealth, describeHealth, waitForHealth } from '../../../lib/sdn/ovn/health';
 import { TargetHosts } from '../../../lib/target/hosts';
 import { netvet } from '../support/cli';

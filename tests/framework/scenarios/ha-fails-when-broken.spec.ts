@@ -1,6 +1,6 @@
 import { expect } from '@playwright/test';
 import { pollFor } from '../../../lib/sdn/ovn/cluster';
-import { Faults } from '../../../lib/faults/faults';
+import { Faults } from '../../../lib/sdn/ovn/faults';
 import { TargetHosts } from '../../../lib/target/hosts';
 import { northdStatuses } from '../../../lib/sdn/ovn/control-plane';
 import { runScenarios, test, vsctlOn, whenAppears, type FrameworkLab } from '../support/lab';

@@ -1,4 +1,4 @@
-import { Faults } from '../../../lib/faults/faults';
+import { Faults } from '../../../lib/sdn/ovn/faults';
 import { TargetHosts } from '../../../lib/target/hosts';
 import type { FrameworkLab } from './lab';
 

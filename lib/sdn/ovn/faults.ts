@@ -1,10 +1,11 @@
-import type { TargetHosts } from '../target/hosts';
-import { chassisHosts, clusterHosts, CLUSTERS, northdStatuses, ovnOf, raftLeader, type ClusterName, type DaemonName } from '../sdn/ovn/control-plane';
-import { NetvetError } from '../util/errors';
+import type { TargetHosts } from '../../target/hosts';
+import type { HostFault as HostFaultShape, InjectedFault, SdnFaults } from '../types';
+import { chassisHosts, clusterHosts, CLUSTERS, northdStatuses, ovnOf, raftLeader, type ClusterName, type DaemonName } from './control-plane';
+import { NetvetError } from '../../util/errors';
 import { RemoteDaemon, type DaemonSnapshot } from './daemons';
 
 /** One injected fault: what it broke, when, and how to put it back. Undoing twice is harmless. */
-export class Fault {
+export class Fault implements InjectedFault {
   undoneAt?: number;
 
   constructor(
@@ -25,7 +26,7 @@ export class Fault {
 }
 
 /** A fault on one host (the member that was the leader, the northd that was active). */
-export class HostFault extends Fault {
+export class HostFault extends Fault implements HostFaultShape {
   constructor(
     readonly host: string,
     description: string,
@@ -43,7 +44,7 @@ const ISOLATION_TABLE = 'netvet_isolate';
  * undo; `undoAll` puts everything back, newest first, and a test fixture calls it even when the
  * test failed.
  */
-export class Faults {
+export class Faults implements SdnFaults {
   private readonly injected: Fault[] = [];
 
   constructor(

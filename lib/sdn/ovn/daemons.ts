@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Shell } from '../access';
-import { rundirExpression, type DaemonName } from '../sdn/ovn/control-plane';
-import { NetvetError } from '../util/errors';
+import type { Shell } from '../../access';
+import { rundirExpression, type DaemonName } from './control-plane';
+import { NetvetError } from '../../util/errors';
 
 /** What it takes to start a daemon again exactly as it ran: its command line and OVS/OVN environment. */
 export interface DaemonSnapshot {
