@@ -82,6 +82,8 @@ export async function build(open: Pick<OpenTarget, 'orchestrator' | 'targetFile'
   const { orchestrator } = open;
   const topology = await loadTopology(file, { macSeed: prefix });
   assertBuildable(topology, orchestratorKind(orchestrator.name));
+  // An unreachable target fails here, with nothing journaled for `netvet cleanup` to trip over.
+  await orchestrator.reachable();
   const journal = RunJournal.create(prefix, { targetFile: open.targetFile, orchestrator: orchestrator.name, topologyFile: resolve(file), plan: topology });
   try {
     return { deployment: deepFreeze(await orchestrator.apply(topology, journal)), journal };

@@ -113,6 +113,8 @@ export interface Orchestrator {
   readonly name: string;
   readonly facets: Facets;
   readonly bindings: Bindings;
+  /** Fails, naming what does not answer and the fix, before anything is journaled or made. */
+  reachable(): Promise<void>;
   apply(topology: Topology, journal: RunJournal): Promise<Deployment>;
   /** Undoes what the journal lists, newest first; tolerates what is already gone. */
   undo(journal: RunJournal): Promise<void>;

@@ -97,6 +97,12 @@ export class OpenStackOrchestrator implements Orchestrator {
     return this.externalNetworkId;
   }
 
+  /** A token from Keystone and an answer from Neutron: what every build starts with. */
+  async reachable(): Promise<void> {
+    await this.admin.projectId();
+    await this.external();
+  }
+
   async apply(topology: Topology, journal: RunJournal): Promise<Deployment> {
     const prefix = journal.prefix;
     const name = (n: string) => `${prefix}${n}`;

@@ -68,6 +68,10 @@ export class OvnNorthboundOrchestrator implements Orchestrator {
     this.nb = new Northbound(target.ovn.northbound);
   }
 
+  async reachable(): Promise<void> {
+    await this.nb.run([['get', 'NB_Global', '.', 'nb_cfg']], { timeoutS: 5 });
+  }
+
   async apply(topology: Topology, journal: RunJournal): Promise<Deployment> {
     const { prefix } = journal;
     const names = new Names(prefix);

@@ -10,6 +10,7 @@ import { ORCHESTRATORS, orchestratorKind } from '../../../lib/orchestrators/regi
 import type { Deployment, Orchestrator } from '../../../lib/orchestrators/types';
 import { sdnKind } from '../../../lib/sdn/registry';
 import { capabilitiesOf } from '../../../lib/target/capabilities';
+import { TargetHosts } from '../../../lib/target/hosts';
 import { targetSchema, type Target } from '../../../lib/target/schema';
 import { loadTopology } from '../../../lib/topology';
 import { NetvetError } from '../../../lib/util/errors';
@@ -101,6 +102,26 @@ test('build: a section the driver does not build is refused before anything is j
     expect(RunJournal.all()).toEqual([]);
   } finally {
     process.env.NETVET_STATE_DIR = saved;
+    await rm(state, { recursive: true, force: true });
+  }
+});
+
+test('build: a target whose database does not answer is named, and leaves no journal behind', async () => {
+  const saved = process.env.NETVET_STATE_DIR;
+  const state = await mkdtemp(join(tmpdir(), 'netvet-state-'));
+  // Loopback port 1: refused at once, and no packet leaves the machine.
+  const unreachable: Target = { ...target, ovn: { ...target.ovn!, northbound: 'tcp:127.0.0.1:1' } };
+  const hosts = new TargetHosts(unreachable);
+  try {
+    process.env.NETVET_STATE_DIR = state;
+    const orchestrator = await orchestratorKind('ovn-northbound').open(unreachable, hosts);
+    await expect(build({ orchestrator, targetFile: '/nonexistent' }, 'topologies/security-group.yaml', 'nvr-')).rejects.toThrow(
+      new NetvetError('the OVN northbound database at tcp:127.0.0.1:1 does not answer', 'check the target file (ovn.northbound) and that the database runs'),
+    );
+    expect(RunJournal.all()).toEqual([]);
+  } finally {
+    process.env.NETVET_STATE_DIR = saved;
+    await hosts.close();
     await rm(state, { recursive: true, force: true });
   }
 });
