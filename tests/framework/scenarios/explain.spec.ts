@@ -19,11 +19,12 @@ test('matrix report names the ACL that drops a wrong cell once a security group 
   await deleteAcl(lab, await whenAppears(() => findAcl(lab, (m) => m.includes('_web && ip4') && m.includes('icmp4'))));
   const result = await done;
   expect(result.code).not.toBe(0);
-  // Below each wrong cell's repro line: the default-deny ACL of the drop group, named as the NB has it.
+  // Below each wrong cell's repro line, drift first: the rule whose ACL is gone, in the topology's
+  // words; then the datapath's account: the default-deny ACL of the drop group, as the NB names it.
   expect(result.output).toMatch(
-    /client -> server icmp: expected allow, observed deny.*\n\s+repro: .*\n\s+why: dropped by ACL "outport == @nv\w+_drop_ && ip" \(to-lport, priority 1001, drop\) of port group nv\w+_drop_ on switch nv\w+-net1\n/,
+    /client -> server icmp: expected allow, observed deny.*\n\s+repro: .*\n\s+why: drift: security group web: 1 of its \d+ ACLs is gone from port group nv\w+_web \(rule "ingress icmp from group web"\); the datapath: dropped by ACL "outport == @nv\w+_drop_ && ip" \(to-lport, priority 1001, drop\) of port group nv\w+_drop_ on switch nv\w+-net1\n/,
   );
-  expect(result.output).toMatch(/server -> client icmp: expected allow, observed deny.*\n.*\n\s+why: dropped by ACL "outport == @nv\w+_drop_ && ip"/);
+  expect(result.output).toMatch(/server -> client icmp: expected allow, observed deny.*\n.*\n\s+why: drift: security group web: .*; the datapath: dropped by ACL "outport == @nv\w+_drop_ && ip"/);
   // Only the wrong cells are traced, each trace attached to the report.
   expect(result.output.match(/repro: .*\n\s+why: /g)).toHaveLength(2);
   // The reporter colours attachment titles.
@@ -40,7 +41,7 @@ test('a single probe that contradicts its expectation carries the why: SNAT rule
   await lab.nbctl('lr-nat-del', router, 'snat');
   const result = await done;
   expect(result.code).not.toBe(0);
-  expect(result.output).toMatch(/expected the flow to pass, but: timeout\n\s+repro: .*\n\s+why: leaves switch nv\w+-ext-r1 through localnet port nv\w+-ext-r1-ln with source 10\.5\.0\.2\n/);
+  expect(result.output).toMatch(/expected the flow to pass, but: timeout\n\s+repro: .*\n\s+why: drift: router r1 lost its SNAT rule for [\d./]+; the datapath: leaves switch nv\w+-ext-r1 through localnet port nv\w+-ext-r1-ln with source 10\.5\.0\.2\n/);
   expect(result.output.replace(/\x1b\[[\d;]*m/g, '')).toMatch(/attachment #\d+: why vm1 -> ext1 tcp\/\d+ \(text\/plain\)/);
 });
 
@@ -76,7 +77,7 @@ test('netvet explain: ACLs, NAT and a missing route on deployments built with to
     await deleteAcl(lab, (await findAcl(lab, (m) => m.startsWith(`outport == @${pg}web`) && m.includes('tcp.dst == 22')))!, '--wait=sb');
     const broken = await explainFlow(sg, 'client', 'server', 'tcp/22');
     expect(broken).toMatch(/: dropped \(timeout\)/);
-    expect(broken).toContain(`why: dropped by ACL "outport == @${pg}drop_ && ip" (to-lport, priority 1001, drop)`);
+    expect(broken).toMatch(new RegExp(`why: drift: security group web: 1 of its \\d+ ACLs is gone from port group ${pg}web \\(rule "ingress tcp/22 [^"]*"\\); the datapath: dropped by ACL "outport == @${pg}drop_ && ip" \\(to-lport, priority 1001, drop\\)`));
   } finally {
     for (const prefix of [sg, nat, l3]) expect((await netvet(['topology', 'destroy', '--prefix', prefix])).stdout).toContain(`removed ${prefix}`);
   }
