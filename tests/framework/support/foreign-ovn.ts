@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { run } from '../../../lib/util/exec';
 import { appendSynced, readJsonLines } from '../../../lib/util/jsonl';
 import { identify, stillRunning, type ProcessIdentity } from '../../../lib/util/process-identity';
-import { isAlive } from '../../../lib/util/processes';
+import { terminate } from '../../../lib/util/processes';
 
 /**
  * An OVN deployment built the way operators build theirs, NOT by netvet's lab (lib/lab is neither
@@ -416,28 +416,6 @@ function cmdline(pid: number): string {
   }
 }
 
-/** SIGTERM, then SIGKILL after a grace period; returns once every one is gone. */
-async function terminate(pids: number[], graceMs = 2000): Promise<void> {
-  const signal = (pid: number, sig: NodeJS.Signals) => {
-    try {
-      process.kill(pid, sig);
-    } catch {
-      // gone already
-    }
-  };
-  pids.forEach((pid) => signal(pid, 'SIGTERM'));
-  const deadline = Date.now() + graceMs;
-  let alive = pids.filter(isAlive);
-  while (alive.length && Date.now() < deadline) {
-    await sleep(20);
-    alive = alive.filter(isAlive);
-  }
-  alive.forEach((pid) => signal(pid, 'SIGKILL'));
-  while (alive.length) {
-    await sleep(10);
-    alive = alive.filter(isAlive);
-  }
-}
 
 async function pidsIn(netns: string): Promise<number[]> {
   const { stdout } = await run(['ip', 'netns', 'pids', netns], { allowFail: true });
