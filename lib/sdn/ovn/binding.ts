@@ -9,11 +9,26 @@ declare module '../types' {
   }
 }
 
+/**
+ * Names asked once per deployment: a wrong cell's drift and trace run side by side and both need
+ * them (through OpenStack, several Neutron calls). A deployment is frozen and every change makes a
+ * new one, so a name found for it stays true; a lookup that failed is asked again next time.
+ */
+const found = new WeakMap<Deployment, Promise<OvnNames>>();
+
 /** The orchestrator's names of a deployment's OVN objects; a driver that cannot give them is named with the fix. */
-export async function ovnNamesOf(orchestrator: Orchestrator, deployment: Deployment): Promise<OvnNames> {
+export function ovnNamesOf(orchestrator: Orchestrator, deployment: Deployment): Promise<OvnNames> {
   const binding = orchestrator.bindings.ovn;
   if (!binding) {
-    throw new NetvetError(`the ${orchestrator.name} orchestrator does not say how it names what it builds in OVN`, `give its driver a bindings.ovn (lib/sdn/ovn/binding.ts), or run against a target whose SDN it drives`);
+    return Promise.reject(
+      new NetvetError(`the ${orchestrator.name} orchestrator does not say how it names what it builds in OVN`, `give its driver a bindings.ovn (lib/sdn/ovn/binding.ts), or run against a target whose SDN it drives`),
+    );
   }
-  return binding(deployment);
+  let names = found.get(deployment);
+  if (!names) {
+    names = binding(deployment);
+    found.set(deployment, names);
+    names.catch(() => found.delete(deployment));
+  }
+  return names;
 }

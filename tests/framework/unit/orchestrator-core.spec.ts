@@ -67,11 +67,21 @@ test('operations: each run-time change gives a new frozen deployment and leaves 
   expect(() => afterOperation(built, { op: 'add-security-group-rule', group: 'nope', rule })).toThrow(/has no security group 'nope'/);
 });
 
-test('journal: it keeps the plan, reads undo records only through the driver schema, and operations in order', async () => {
+/** Runs `body` with netvet's state (run journals) in a folder of its own, removed after. */
+async function withStateDir(body: () => Promise<void>): Promise<void> {
   const saved = process.env.NETVET_STATE_DIR;
   const state = await mkdtemp(join(tmpdir(), 'netvet-state-'));
   try {
     process.env.NETVET_STATE_DIR = state;
+    await body();
+  } finally {
+    process.env.NETVET_STATE_DIR = saved;
+    await rm(state, { recursive: true, force: true });
+  }
+}
+
+test('journal: it keeps the plan, reads undo records only through the driver schema, and operations in order', async () => {
+  await withStateDir(async () => {
     const plan = await loadTopology('topologies/security-group.yaml', { macSeed: 'nvj-' });
     const journal = RunJournal.create('nvj-', { targetFile: '/nonexistent', orchestrator: 'ovn-northbound', topologyFile: resolve('topologies/security-group.yaml'), plan });
     expect(journal.header()?.plan).toEqual(JSON.parse(JSON.stringify(plan)));
@@ -82,17 +92,11 @@ test('journal: it keeps the plan, reads undo records only through the driver sch
     journal.recordOperation({ op: 'set-policy-rule-action', policy: 'p', rule: 0, action: 'deny' });
     journal.recordOperation({ op: 'disassociate-floating-ip', floatingIp: 'f' });
     expect(journal.operations().map((o) => o.op)).toEqual(['set-policy-rule-action', 'disassociate-floating-ip']);
-  } finally {
-    process.env.NETVET_STATE_DIR = saved;
-    await rm(state, { recursive: true, force: true });
-  }
+  });
 });
 
 test('build: a section the driver does not build is refused before anything is journaled or made', async () => {
-  const saved = process.env.NETVET_STATE_DIR;
-  const state = await mkdtemp(join(tmpdir(), 'netvet-state-'));
-  try {
-    process.env.NETVET_STATE_DIR = state;
+  await withStateDir(async () => {
     let applied = false;
     const neutronOnly = { name: 'openstack', apply: () => Promise.resolve((applied = true)) } as unknown as Orchestrator;
     await expect(build({ orchestrator: neutronOnly, targetFile: '/nonexistent' }, 'topologies/network-policy.yaml', 'nvb-')).rejects.toThrow(
@@ -100,28 +104,22 @@ test('build: a section the driver does not build is refused before anything is j
     );
     expect(applied).toBe(false);
     expect(RunJournal.all()).toEqual([]);
-  } finally {
-    process.env.NETVET_STATE_DIR = saved;
-    await rm(state, { recursive: true, force: true });
-  }
+  });
 });
 
 test('build: a target whose database does not answer is named, and leaves no journal behind', async () => {
-  const saved = process.env.NETVET_STATE_DIR;
-  const state = await mkdtemp(join(tmpdir(), 'netvet-state-'));
   // Loopback port 1: refused at once, and no packet leaves the machine.
   const unreachable: Target = { ...target, ovn: { ...target.ovn!, northbound: 'tcp:127.0.0.1:1' } };
   const hosts = new TargetHosts(unreachable);
   try {
-    process.env.NETVET_STATE_DIR = state;
-    const orchestrator = await orchestratorKind('ovn-northbound').open(unreachable, hosts);
-    await expect(build({ orchestrator, targetFile: '/nonexistent' }, 'topologies/security-group.yaml', 'nvr-')).rejects.toThrow(
-      new NetvetError('the OVN northbound database at tcp:127.0.0.1:1 does not answer', 'check the target file (ovn.northbound) and that the database runs'),
-    );
-    expect(RunJournal.all()).toEqual([]);
+    await withStateDir(async () => {
+      const orchestrator = await orchestratorKind('ovn-northbound').open(unreachable, hosts);
+      await expect(build({ orchestrator, targetFile: '/nonexistent' }, 'topologies/security-group.yaml', 'nvr-')).rejects.toThrow(
+        new NetvetError('the OVN northbound database at tcp:127.0.0.1:1 does not answer', 'check the target file (ovn.northbound) and that the database runs'),
+      );
+      expect(RunJournal.all()).toEqual([]);
+    });
   } finally {
-    process.env.NETVET_STATE_DIR = saved;
     await hosts.close();
-    await rm(state, { recursive: true, force: true });
   }
 });
