@@ -28,6 +28,7 @@ export default defineConfig<object, TargetOptions>({
     ['list'],
     ['allure-playwright', { resultsDir: 'reports/allure-results', detail: true, suiteTitle: false }],
     ['./lib/report/summary-reporter.ts'],
+    ['./lib/report/catalog-reporter.ts'],
   ],
   projects: [
     { name: 'framework', testDir: 'tests/framework', timeout: 300_000 },
