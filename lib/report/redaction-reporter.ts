@@ -1,4 +1,4 @@
-import AdmZip from 'adm-zip';
+import { unzipSync, zipSync } from 'fflate';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Reporter, TestCase, TestResult, TestStep } from '@playwright/test/reporter';
 import { runPasswordPattern } from '../util/secrets';
@@ -46,20 +46,19 @@ export default class RedactionReporter implements Reporter {
   }
 
   private redactZip(path: string): void {
-    const zip = new AdmZip(path);
+    const entries = unzipSync(readFileSync(path));
     let changed = false;
-    for (const entry of zip.getEntries()) {
-      if (entry.isDirectory) continue;
-      const before = entry.getData().toString('latin1');
+    for (const [name, data] of Object.entries(entries)) {
+      const before = Buffer.from(data).toString('latin1');
       let after = this.redact(before);
       // A trace's network log: one JSON resource snapshot a line, headers and cookies in it.
-      if (entry.entryName.endsWith('.network')) after = after.split('\n').map(redactNetworkLine).join('\n');
+      if (name.endsWith('.network')) after = after.split('\n').map(redactNetworkLine).join('\n');
       if (after !== before) {
-        zip.updateFile(entry, Buffer.from(after, 'latin1'));
+        entries[name] = Buffer.from(after, 'latin1');
         changed = true;
       }
     }
-    if (changed) zip.writeZip(path);
+    if (changed) writeFileSync(path, zipSync(entries));
   }
 }
 

@@ -1,4 +1,4 @@
-import AdmZip from 'adm-zip';
+import { unzipSync } from 'fflate';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -28,7 +28,7 @@ export function secretsIn(files: readonly string[], secrets: ReadonlyArray<strin
   for (const file of files) {
     const data = readFileSync(file);
     if (data.subarray(0, 4).toString('latin1') === 'PK\u0003\u0004') {
-      for (const entry of new AdmZip(data).getEntries()) if (!entry.isDirectory) scan(`${file}!${entry.entryName}`, entry.getData().toString('latin1'));
+      for (const [name, entry] of Object.entries(unzipSync(data))) scan(`${file}!${name}`, Buffer.from(entry).toString('latin1'));
     } else scan(file, data.toString('latin1'));
   }
   return found;
