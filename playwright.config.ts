@@ -15,6 +15,7 @@ process.env.NETVET_RUN ??= randomBytes(2).toString('hex');
 // read the answer from the environment they inherit, so they load the same projects.
 if (process.argv.some((arg) => arg.includes('openstack'))) process.env.NETVET_OPENSTACK_PROJECT = '1';
 const openstackAsked = process.env.NETVET_OPENSTACK_PROJECT === '1';
+const sharded = process.argv.some((arg) => arg === '--shard' || arg.startsWith('--shard='));
 
 export default defineConfig<object, TargetOptions>({
   testDir: 'tests',
@@ -28,6 +29,10 @@ export default defineConfig<object, TargetOptions>({
     ['list'],
     ['allure-playwright', { resultsDir: 'reports/allure-results', detail: true, suiteTitle: false }],
     ['./lib/report/summary-reporter.ts'],
+    // A shard (`--shard i/n`) also writes a blob report, which `netvet merge-reports` joins with the other shards'.
+    ...(sharded ? [['blob', { outputDir: 'reports/blob-report' }] as const] : []),
+    // Recorded in the run ledger only when the run belongs to a build (NETVET_BUILD; NETVET_LEDGER names the ledger).
+    ...(process.env.NETVET_BUILD ? [['./lib/report/ledger-reporter.ts'] as const] : []),
   ],
   projects: [
     { name: 'framework', testDir: 'tests/framework', timeout: 300_000 },
