@@ -25,7 +25,9 @@ export const riskSchema = z
             /** Globs relative to the repository root (`datapath/**`, `**\/*.ovsschema`). */
             paths: z.array(z.string().min(1)).min(1),
             layer: z.enum(LAYERS, { error: `one of ${LAYERS.join(', ')}` }),
-            blastRadius: z.enum(BLAST_RADII, { error: `one of ${BLAST_RADII.join(', ')}` }),
+            blastRadius: z
+              .enum(BLAST_RADII, { error: `one of ${BLAST_RADII.join(', ')}` })
+              .describe('how far a change here reaches; the policy needs a row of that name with the tiers of each release kind'),
           })
           .strict(),
       )
