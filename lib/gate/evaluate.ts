@@ -68,7 +68,10 @@ function verdictOf(tier: string, runs: RunRecord[], build: string): TierVerdict 
   const [passed, failed, skipped] = [count(['passed', 'flaky']), count(['failed']), count(['skipped'])];
   const flaky = count(['flaky']);
   const broken = runs.filter((r) => r.status === 'timedout' || r.status === 'interrupted');
-  const shards = runs.filter((r) => r.shard).map((r) => r.shard);
+  const shards = runs
+    .filter((r) => r.shard)
+    .map((r) => r.shard)
+    .sort((a, b) => parseInt(a) - parseInt(b));
   const detail = `${passed} passed${flaky ? ` (${flaky} flaky)` : ''}, ${failed} failed, ${skipped} skipped in ${runs.length} run${runs.length === 1 ? '' : 's'}${shards.length ? ` (shards ${shards.join(', ')})` : ''}`;
   const failures = results.filter((r) => r.outcome === 'failed').map((r) => `${r.scenario}: ${r.error ?? 'failed'}`);
   if (failed || broken.length) {
