@@ -5,6 +5,7 @@ import { registerCleanup } from './cleanup';
 import { registerExplain } from './explain';
 import { registerGate } from './gate';
 import { registerLab } from './lab';
+import { registerMergeReports } from './merge-reports';
 import { registerRisk } from './risk';
 import { registerSetup } from './setup';
 import { registerTarget } from './target';
@@ -27,6 +28,7 @@ export async function main(argv: string[]): Promise<number> {
   registerUpgrade(program);
   registerRisk(program);
   registerGate(program);
+  registerMergeReports(program);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -53,7 +53,7 @@ export default class LedgerReporter implements Reporter {
           startedAt: this.startedAt,
           finishedAt: new Date().toISOString(),
           status: result.status,
-          report: process.env.NETVET_REPORT_URL ?? resolve('reports'),
+          report: process.env.NETVET_REPORT_URL ?? resolve(process.env.NETVET_REPORTS_DIR ?? 'reports'),
           results: [...this.results.values()],
         });
       } finally {
