@@ -78,14 +78,26 @@ test('two shards on two labs, merged, equal one run; the ledger holds both under
         expect(Object.values(expected)).toContain('skipped');
 
         await test.step('merged, the shards hold what the single run holds', async () => {
-          const merged = await netvet(['merge-reports', join(dir, 'shard-1'), join(dir, 'shard-2'), '--out', join(dir, 'merged')]);
+          // The Allure history of this test's own, not the checkout's.
+          const env = { ...process.env, NETVET_ALLURE_HISTORY: join(dir, 'history.jsonl') };
+          const merged = await netvet(['merge-reports', join(dir, 'shard-1'), join(dir, 'shard-2'), '--out', join(dir, 'merged')], { env });
           expect(merged.code, merged.stderr).toBe(0);
           expect(merged.stdout).toContain('merged 2 shard reports');
           expect(outcomesOf(join(dir, 'merged/results.json'))).toEqual(expected);
           expect(existsSync(join(dir, 'merged/html/index.html'))).toBe(true);
           expect(existsSync(join(dir, 'merged/allure-report/index.html'))).toBe(true);
-          const allureResults = ['shard-1', 'shard-2'].flatMap((s) => readdirSync(join(dir, s, 'allure-results')).filter((f) => f.endsWith('-result.json')));
+          const allureResults = ['shard-1', 'shard-2'].flatMap((s) => readdirSync(join(dir, s, 'allure-results')).filter((f) => f.endsWith('-result.json')).map((f) => join(dir, s, 'allure-results', f)));
           expect(allureResults.length).toBe(Object.keys(expected).length);
+          // As nightly readers see it: behaviours, severity, the target's environment, history across runs.
+          const labels = allureResults.flatMap((f) => (JSON.parse(readFileSync(f, 'utf8')) as { labels: { name: string; value: string }[] }).labels);
+          expect(labels).toContainEqual({ name: 'story', value: 'NV-L3-001 router joins two networks; a network on no router stays unreachable' });
+          expect(labels).toContainEqual({ name: 'severity', value: 'blocker' });
+          expect(labels).toContainEqual({ name: 'feature', value: '@tenancy' });
+          const environment = readFileSync(join(dir, 'shard-2/allure-results/environment.properties'), 'utf8');
+          expect(environment).toMatch(/^target=lab-nsb\w*\nsdn=ovn\nversion.ovn=\d+\.\d+\.\d+.*\nversion.openvswitch=\d+\.\d+\.\d+.*\norchestrator=ovn-northbound\ndriver=ovn-northbound\nencapsulation=geneve\nlab.profile=/);
+          const again = await netvet(['merge-reports', join(dir, 'shard-1'), join(dir, 'shard-2'), '--out', join(dir, 'merged-again')], { env });
+          expect(again.code, again.stderr).toBe(0);
+          expect(readFileSync(join(dir, 'history.jsonl'), 'utf8').trim().split('\n').length, 'runs in the Allure history').toBe(2);
         });
 
         await test.step('the ledger holds both shards under the build', async () => {
