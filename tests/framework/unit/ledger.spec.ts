@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
+import { fileURLToPath } from 'node:url';
 import { openLedger, parseLedgerUrl } from '../../../lib/ledger/open';
+import { run } from '../../../lib/util/exec';
 import { describeError } from '../../../lib/util/errors';
 import { netvet } from '../support/cli';
 import { result, sampleRun, writeInAnotherProcess } from '../support/ledger';
@@ -13,7 +15,8 @@ import { withPostgres } from '../support/postgres';
  * started here as an unprivileged process on a free port and its own unix socket):
  * - a run and its results come back as recorded, under their build;
  * - two shards writing at once from two processes lose nothing;
- * - a bad ledger URL is named with the fix, and a ledger that cannot be reached says so.
+ * - a bad ledger URL is named with the fix, and a ledger that cannot be reached says so;
+ * - a run whose ledger cannot be written fails, loudly, though its tests passed.
  */
 
 let dir: string;
@@ -87,4 +90,17 @@ test('a bad ledger URL is named with the fix', async () => {
   const unwritable = await netvet(['gate', 'b1', '--ledger', '/etc/hostname/ledger.sqlite']);
   expect(unwritable.code).toBe(2);
   expect(unwritable.stderr).toContain('netvet: /etc/hostname/ledger.sqlite: --ledger: cannot open the SQLite ledger');
+});
+
+test('a run whose ledger cannot be written fails, loudly, though its tests passed', async () => {
+  const root = fileURLToPath(new URL('../../..', import.meta.url));
+  // A quick test file of netvet's own, run as a build's run would be, with its reports kept apart from this run's.
+  const child = await run([process.execPath, `${root}/node_modules/@playwright/test/cli.js`, 'test', '--project=framework', 'tests/framework/unit/allure-labels.spec.ts'], {
+    allowFail: true,
+    timeoutMs: 120_000,
+    env: { ...process.env, NETVET_BUILD: 'b-lost', NETVET_LEDGER: '/etc/hostname/ledger.sqlite', NETVET_REPORTS_DIR: join(dir, 'reports'), CI: '' },
+  });
+  expect(child.stdout).toContain('1 passed');
+  expect(child.code).toBe(1);
+  expect(child.stderr).toContain('netvet: THE RUN WAS NOT RECORDED in the ledger, so the run fails:\n/etc/hostname/ledger.sqlite: NETVET_LEDGER: cannot open the SQLite ledger');
 });
