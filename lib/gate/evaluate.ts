@@ -32,7 +32,7 @@ export async function evaluateGate(ledger: Ledger, build: string, release: Relea
   const assessment = await ledger.assessmentOf(build);
   const required = assessment?.required[release] ?? [...TIERS];
   const requiredBecause = assessment
-    ? `risk assessment of ${assessment.base}...${assessment.head}: ${assessment.reasons.join('; ')}`
+    ? `risk assessment of ${assessment.base ? `${assessment.base}...${assessment.head}` : `packages ${assessment.head}`}: ${assessment.reasons.join('; ')}`
     : `no risk assessment recorded for build ${build} (netvet risk --build ${build}): every tier is required`;
   const runs = await ledger.runsOf(build);
   // The build exists from its first record on: evidence older than that is about another build.

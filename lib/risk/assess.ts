@@ -3,12 +3,19 @@ import { RELEASE_KINDS, type ReleaseKind } from '../ledger/types';
 import { TIERS } from '../tags';
 import type { Component, RiskFile } from './schema';
 
-/** Why a tier is asked for: one component (and its files), or the files no component claims. */
+/** What a change touches: files of the product repository, and packages it ships as. */
+export interface Change {
+  files: readonly string[];
+  packages: readonly string[];
+}
+
+/** Why a tier is asked for: one component (and its files or packages), or those no component claims. */
 export interface RiskReason {
   /** A component's name, or `unmapped`. */
   component: string;
   layer?: string;
   blastRadius?: string;
+  /** Changed files, and changed packages as `package NAME`. */
   files: string[];
   tiers: string[];
 }
@@ -23,25 +30,31 @@ export interface RiskAssessment {
   byRelease: Record<ReleaseKind, string[]>;
 }
 
+const NOTHING = () => false;
+
 /**
- * Changed files -> components -> blast radius -> tiers. A file may belong to several components
- * (all count); a file no component claims asks for every tier, since nothing says what it can break.
+ * Changed files and packages -> components -> blast radius -> tiers. A change may belong to several
+ * components (all count); one no component claims asks for every tier, since nothing says what it can break.
  */
-export function assessRisk(risk: RiskFile, changed: readonly string[], release: ReleaseKind): RiskAssessment {
-  const matchers = risk.components.map((component) => ({ component, matches: picomatch(component.paths, { dot: true }) }));
+export function assessRisk(risk: RiskFile, change: Change, release: ReleaseKind): RiskAssessment {
+  const matchers = risk.components.map((component) => ({
+    component,
+    file: component.paths ? picomatch(component.paths, { dot: true }) : NOTHING,
+    package: component.packages ? picomatch(component.packages) : NOTHING,
+  }));
   const filesOf = new Map<Component, string[]>();
   const unmapped: string[] = [];
-  for (const file of changed) {
-    const owners = matchers.filter((m) => m.matches(file)).map((m) => m.component);
-    if (!owners.length) unmapped.push(file);
-    for (const owner of owners) filesOf.set(owner, [...(filesOf.get(owner) ?? []), file]);
+  const changed = [...change.files.map((file) => ({ shown: file, owners: matchers.filter((m) => m.file(file)) })), ...change.packages.map((name) => ({ shown: `package ${name}`, owners: matchers.filter((m) => m.package(name)) }))];
+  for (const { shown, owners } of changed) {
+    if (!owners.length) unmapped.push(shown);
+    for (const { component } of owners) filesOf.set(component, [...(filesOf.get(component) ?? []), shown]);
   }
   const reasonsFor = (kind: ReleaseKind): RiskReason[] => [
     ...[...filesOf].map(([c, files]) => ({ component: c.name, layer: c.layer, blastRadius: c.blastRadius, files, tiers: ordered(risk.policy[c.blastRadius]![kind]) })),
     ...(unmapped.length ? [{ component: 'unmapped', files: unmapped, tiers: [...TIERS] }] : []),
   ];
   const byRelease = Object.fromEntries(RELEASE_KINDS.map((kind) => [kind, ordered(reasonsFor(kind).flatMap((r) => r.tiers))])) as Record<ReleaseKind, string[]>;
-  return { release, changed: [...changed], reasons: reasonsFor(release), tiers: byRelease[release], byRelease };
+  return { release, changed: changed.map((c) => c.shown), reasons: reasonsFor(release), tiers: byRelease[release], byRelease };
 }
 
 const ordered = (tiers: readonly string[]) => TIERS.filter((tier) => tiers.includes(tier));

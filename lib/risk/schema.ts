@@ -23,7 +23,9 @@ export const riskSchema = z
           .object({
             name: z.string().min(1),
             /** Globs relative to the repository root (`datapath/**`, `**\/*.ovsschema`). */
-            paths: z.array(z.string().min(1)).min(1),
+            paths: z.array(z.string().min(1)).min(1).optional(),
+            /** Names (or globs) of the packages the component ships as (`openvswitch-switch`, `ovn-*`), for `netvet risk --packages`. */
+            packages: z.array(z.string().min(1)).min(1).optional(),
             layer: z.enum(LAYERS, { error: `one of ${LAYERS.join(', ')}` }),
             blastRadius: z
               .enum(BLAST_RADII, { error: `one of ${BLAST_RADII.join(', ')}` })
@@ -37,6 +39,9 @@ export const riskSchema = z
   .strict()
   .superRefine((risk, ctx) => {
     risk.components.forEach((component, i) => {
+      if (!component.paths && !component.packages) {
+        ctx.addIssue({ code: 'custom', path: ['components', i], message: `component '${component.name}' names no paths and no packages, so no change can reach it` });
+      }
       if (!risk.policy[component.blastRadius]) {
         ctx.addIssue({ code: 'custom', path: ['components', i, 'blastRadius'], message: `the policy has no row for blast radius '${component.blastRadius}'` });
       }

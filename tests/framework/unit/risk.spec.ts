@@ -10,7 +10,7 @@ import { netvet } from '../support/cli';
  * `netvet risk` on a sample product repository (made here with git): the changed files of a branch
  * -> components of its risk.yaml -> tiers, each with its reasons, and the Playwright commands:
  * - a datapath change asks for the critical tiers, a GUI string change for sanity and GUI only;
- * - a file no component claims asks for every tier, and says so;
+ * - a file or package no component claims asks for every tier, and says so; packages map like paths;
  * - a malformed risk.yaml and an unknown ref are located, with the fix.
  */
 
@@ -46,7 +46,7 @@ test('a datapath change asks for far more tiers than a GUI string change, each w
   expect(datapath.code, datapath.stderr).toBe(0);
   expect(datapath.stdout).toBe(
     [
-      `main...datapath-fix in ${repo}: 2 changed files, feature release`,
+      `main...datapath-fix in ${repo}: 2 changes, feature release`,
       '  ovs-datapath (layer datapath, blast radius critical) -> @sanity @regression @perf @scale @upgrade @ha',
       '      datapath/flow.c',
       '      lib/odp-util.c',
@@ -62,7 +62,7 @@ test('a datapath change asks for far more tiers than a GUI string change, each w
   expect(gui.code, gui.stderr).toBe(0);
   expect(gui.stdout).toBe(
     [
-      `main...gui-string in ${repo}: 1 changed file, feature release`,
+      `main...gui-string in ${repo}: 1 change, feature release`,
       '  dashboard (layer gui, blast radius low) -> @sanity @gui',
       '      gui/templates/networks.html',
       'required tiers: @sanity @gui',
@@ -77,11 +77,22 @@ test('a datapath change asks for far more tiers than a GUI string change, each w
   expect(JSON.parse(hotfix.stdout)).toMatchObject({ release: 'hotfix', tiers: ['@sanity', '@regression', '@ha'] });
 });
 
-test('a file no component claims asks for every tier, and says so', async () => {
+test('a file or package no component claims asks for every tier, and says so', async () => {
   const mystery = await netvet(['risk', '--base', 'main', '--head', 'mystery', '--repo', repo]);
   expect(mystery.code, mystery.stderr).toBe(0);
-  expect(mystery.stdout).toContain('  unmapped: no component of risk.yaml claims this file, so every tier is required -> @sanity @regression @perf @scale @upgrade @ha @gui\n      build/Makefile.am\n');
+  expect(mystery.stdout).toContain('  unmapped: no component of risk.yaml claims this change, so every tier is required -> @sanity @regression @perf @scale @upgrade @ha @gui\n      build/Makefile.am\n');
   expect(mystery.stdout).toContain('required tiers: @sanity @regression @perf @scale @upgrade @ha @gui\n');
+  // A release of packages rather than a branch: each package to its component, an unknown one to everything.
+  const packages = await netvet(['risk', '--packages', 'sdn-dashboard,libunbound8', '--repo', repo, '--release', 'security']);
+  expect(packages.code, packages.stderr).toBe(0);
+  expect(packages.stdout).toContain('packages sdn-dashboard, libunbound8: 2 changes, security release\n');
+  expect(packages.stdout).toContain('  dashboard (layer gui, blast radius low) -> @sanity\n      package sdn-dashboard\n');
+  expect(packages.stdout).toContain('  unmapped: no component of risk.yaml claims this change, so every tier is required -> @sanity @regression @perf @scale @upgrade @ha @gui\n      package libunbound8\n');
+  const datapathPackage = await netvet(['risk', '--packages', 'openvswitch-switch', '--repo', repo, '--json']);
+  expect(JSON.parse(datapathPackage.stdout)).toMatchObject({ reasons: [{ component: 'ovs-datapath', files: ['package openvswitch-switch'] }] });
+  const noChange = await netvet(['risk', '--repo', repo]);
+  expect(noChange.code).toBe(2);
+  expect(noChange.stderr).toContain('netvet: netvet risk needs a change\n  fix: give --base REF');
 });
 
 test('a malformed risk.yaml and an unknown ref are located, with the fix', async () => {
