@@ -18,6 +18,9 @@ ensureRunSecretPrefix();
 // read the answer from the environment they inherit, so they load the same projects.
 if (process.argv.some((arg) => arg.includes('openstack'))) process.env.NETVET_OPENSTACK_PROJECT = '1';
 const openstackAsked = process.env.NETVET_OPENSTACK_PROJECT === '1';
+// Where the run's reports go: two shards on one machine (or CI jobs sharing a workspace) each name their own.
+const reports = process.env.NETVET_REPORTS_DIR ?? 'reports';
+const sharded = process.argv.some((arg) => arg === '--shard' || arg.startsWith('--shard='));
 
 export default defineConfig<object, TargetOptions>({
   testDir: 'tests',
@@ -26,14 +29,18 @@ export default defineConfig<object, TargetOptions>({
   forbidOnly: !!process.env.CI,
   retries: 0,
   workers: 2,
-  outputDir: 'reports/test-results',
+  outputDir: `${reports}/test-results`,
   reporter: [
     // First: every reporter after it sees step titles and attachments with the run's passwords redacted.
     ['./lib/report/redaction-reporter.ts'],
     ['list'],
-    ['allure-playwright', { resultsDir: 'reports/allure-results', detail: true, suiteTitle: false }],
+    ['allure-playwright', { resultsDir: `${reports}/allure-results`, detail: true, suiteTitle: false }],
     ['./lib/report/summary-reporter.ts'],
     ['./lib/report/catalog-reporter.ts'],
+    // A shard (`--shard i/n`) also writes a blob report, which `netvet merge-reports` joins with the other shards'.
+    ...(sharded ? [['blob', { outputDir: `${reports}/blob-report` }] as const] : []),
+    // Recorded in the run ledger only when the run belongs to a build (NETVET_BUILD; NETVET_LEDGER names the ledger).
+    ...(process.env.NETVET_BUILD ? [['./lib/report/ledger-reporter.ts'] as const] : []),
   ],
   projects: [
     { name: 'framework', testDir: 'tests/framework', timeout: 300_000 },

@@ -3,7 +3,10 @@ import { Command, CommanderError } from 'commander';
 import { describeError } from '../util/errors';
 import { registerCleanup } from './cleanup';
 import { registerExplain } from './explain';
+import { registerGate } from './gate';
 import { registerLab } from './lab';
+import { registerMergeReports } from './merge-reports';
+import { registerRisk } from './risk';
 import { registerSetup } from './setup';
 import { registerTarget } from './target';
 import { registerTopology } from './topology';
@@ -23,6 +26,9 @@ export async function main(argv: string[]): Promise<number> {
   registerExplain(program);
   registerSetup(program);
   registerUpgrade(program);
+  registerRisk(program);
+  registerGate(program);
+  registerMergeReports(program);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

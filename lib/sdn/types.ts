@@ -167,6 +167,8 @@ export interface SdnBindings {}
 export interface Sdn {
   readonly name: string;
   health(): Promise<SdnHealth>;
+  /** The versions its own parts report (`ovn-northd: 24.03.2`), for the report's environment; absent where the SDN cannot say. */
+  versions?(): Promise<Record<string, string>>;
   /** Polls until healthy or `withinMs` passes; the last health seen either way. */
   healthWithin(withinMs: number): Promise<SdnHealth>;
   /** Switches the encapsulation of every node (`targetFile` is journaled so cleanup can reach the target again). */

@@ -22,6 +22,8 @@ export const DEBIAN_PACKAGES = [
   'nftables',
   // DHCP inside lab workloads (ports configured by OVN's DHCP server).
   'isc-dhcp-client',
+  // `netvet risk` reads the product repository's changes.
+  'git',
 ];
 
 /**
@@ -43,6 +45,12 @@ export const OPENSTACK_PACKAGES = [
   'nova-conductor',
   'nova-scheduler',
 ];
+
+/**
+ * A PostgreSQL server, for the tests of the shared run ledger (they start their own cluster as an
+ * unprivileged process; the machine-wide service is held back). Only `setup --postgresql`.
+ */
+export const POSTGRESQL_PACKAGES = ['postgresql'];
 
 const POLICY_RC_D = '/usr/sbin/policy-rc.d';
 

@@ -43,6 +43,24 @@ export class OvnSdn implements Sdn {
     return summary(await checkTargetHealth(this.hosts));
   }
 
+  /** `ovn-northd --version` on a control host and `ovs-vswitchd --version` on a chassis: their first lines' last words. */
+  async versions(): Promise<Record<string, string>> {
+    const hostWith = (role: Target['hosts'][number]['roles'][number]) => this.target.hosts.find((h) => h.roles.includes(role))?.name;
+    const asked = [
+      ['ovn', hostWith('control'), 'ovn-northd'],
+      ['openvswitch', hostWith('compute'), 'ovs-vswitchd'],
+    ] as const;
+    const found = await Promise.all(
+      asked.map(async ([component, host, daemon]) => {
+        if (!host) return [];
+        const answer = await this.hosts.shell(host).exec([daemon, '--version'], { timeoutMs: 5000 });
+        const version = answer.code === 0 ? /(\d+\.\d+\.\d+\S*)/.exec(answer.stdout.split('\n')[0])?.[1] : undefined;
+        return version ? [[component, version] as const] : [];
+      }),
+    );
+    return Object.fromEntries(found.flat());
+  }
+
   async healthWithin(withinMs: number): Promise<SdnHealth> {
     return summary(await waitForHealth(this.hosts, withinMs));
   }

@@ -8,7 +8,8 @@ import type { Network } from '../../../lib/orchestrators/openstack/neutron';
 import { labDirOf } from '../support/cli';
 import { filesSince, secretsIn } from '../support/secrets';
 
-const ALLURE_RESULTS = 'reports/allure-results';
+// Where the child run's Allure results go: the config's, which the child reads from the same environment.
+const ALLURE_RESULTS = `${process.env.NETVET_REPORTS_DIR ?? 'reports'}/allure-results`;
 
 /**
  * The scenarios through OpenStack, on an OpenStack lab of their own (Keystone, Neutron ML2/OVN,
