@@ -157,6 +157,8 @@ export function describeBgpVpn(plan: LabPlan): { section: Partial<Target>; capab
   const rr = routeReflectorHost(plan);
   return {
     section: {
+      sdn: 'bgpvpn',
+      encapsulation: { current: section.encapsulation, supported: [section.encapsulation] },
       bgpvpn: {
         asn: section.asn,
         routeReflector: { host: rr.name, address: rr.management, api: `${rr.management}:${GOBGP_API_PORT}` },
