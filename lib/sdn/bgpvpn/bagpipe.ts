@@ -27,6 +27,7 @@ export interface VrfSummary {
   route_targets: { import: string[]; export: string[] };
   gateway_ip: string;
   instance_dataplane_id: number;
+  subnet_prefix_length: number;
 }
 
 export function vrf(api: string, id: string): Promise<VrfSummary> {

@@ -158,6 +158,7 @@ export function describeBgpVpn(plan: LabPlan): { section: Partial<Target>; capab
   return {
     section: {
       sdn: 'bgpvpn',
+      orchestrator: 'bagpipe',
       encapsulation: { current: section.encapsulation, supported: [section.encapsulation] },
       bgpvpn: {
         asn: section.asn,
