@@ -41,3 +41,10 @@ export async function reflectedRoutes(shell: Shell, api: string): Promise<Reflec
     nextHop: path.attrs.find((a) => a.type === 14)?.nexthop ?? '',
   }));
 }
+
+/** Makes the reflector send a neighbour every route it reflects to it again (gobgp's soft reset out). */
+export async function resendRoutes(shell: Shell, api: string, neighbor: string): Promise<void> {
+  const [address, port] = api.split(':');
+  const result = await shell.exec(['gobgp', '-u', address, '-p', port, 'neighbor', neighbor, 'softresetout'], { timeoutMs: 10_000 });
+  if (result.code !== 0) throw new NetvetError(`gobgp neighbor ${neighbor} softresetout on ${shell.name} failed: ${(result.stderr || result.stdout).trim()}`, `check that ${neighbor} is a neighbour of the reflector (gobgp neighbor)`);
+}

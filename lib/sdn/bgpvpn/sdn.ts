@@ -5,10 +5,12 @@ import type { TargetHosts } from '../../target/hosts';
 import type { Target } from '../../target/schema';
 import { NetvetError } from '../../util/errors';
 import type { Attachment, ConfigWrites, EncapsulationSwitch, Evidence, ExplainedFlow, NetworkSegment, Sdn, SdnFaults, SdnHealth, SdnNode, UpgradeStep } from '../types';
+import { capture } from '../../capture/capture';
+import { vpnUpdates, type VpnUpdate } from '../../capture/bgp';
 import { advertisedRoutes, bestRoutes, lookingGlass, peerStates, vrf, vrfIds, vrfPorts, type VpnRoute } from './bagpipe';
 import { bgpVpnNamesOf } from './binding';
 import { DaemonFaults } from './faults';
-import { reflectedRoutes, reflectorSessions } from './reflector';
+import { reflectedRoutes, reflectorSessions, resendRoutes } from './reflector';
 
 export type BgpVpnSection = NonNullable<Target['bgpvpn']>;
 type ProviderEdge = BgpVpnSection['providerEdges'][number];
@@ -45,6 +47,24 @@ export class BgpVpnSdn implements Sdn {
     const pe = this.vpn.providerEdges.find((p) => p.host === host);
     if (!pe) throw new NetvetError(`host ${host} is no PE of target '${this.target.name}'`, `place workloads on a PE: ${this.vpn.providerEdges.map((p) => p.host).join(', ')}`);
     return pe;
+  }
+
+  /**
+   * The labeled VPN routes the route reflector sends a PE, as BGP UPDATEs on the wire: captured on
+   * the reflector's host while it re-sends that PE everything it reflects (a soft reset out, RFC
+   * 2918's route refresh from the sender's side), so no session is torn down.
+   */
+  async reflectedUpdates(host: string): Promise<VpnUpdate[]> {
+    this.providerEdge(host);
+    const rr = this.vpn.routeReflector;
+    const address = this.target.hosts.find((h) => h.name === host)!.management;
+    const shell = this.hosts.shell(rr.host);
+    const { packets } = await capture(shell, { iface: 'any', filter: ['tcp', 'port', '179', 'and', 'host', address], snapLength: 0, maxSeconds: 30 }, async () => {
+      await resendRoutes(shell, rr.api, address);
+      // The reflector sends at once; its UPDATEs are on the wire well within this.
+      await sleep(1000);
+    });
+    return vpnUpdates(packets).filter((u) => u.to === address);
   }
 
   async health(): Promise<SdnHealth> {
