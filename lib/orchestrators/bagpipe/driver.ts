@@ -79,6 +79,28 @@ function refuseUnbuildable(topology: Topology): void {
 }
 
 /**
+ * bagpipe-bgp carries a VPN between PEs (and between VRFs of one PE), never between two ports of one
+ * VRF on one PE: networking-bagpipe leaves that to Neutron's L2 agent, which a BGP VPN alone lacks.
+ */
+function refuseSharedPe(topology: Topology, placement: Map<string, string>): void {
+  const seen = new Map<string, string>();
+  for (const workload of topology.workloads) {
+    for (const port of workload.ports) {
+      const key = `${port.network}@${placement.get(workload.name)}`;
+      const other = seen.get(key);
+      if (other && other !== workload.name) {
+        throw new NetvetError(
+          `${other} and ${workload.name} of topology ${topology.name} would share network ${port.network} on ${placement.get(workload.name)}: bagpipe-bgp does not switch between two ports of one VPN on one PE (networking-bagpipe leaves that to the L2 agent)`,
+          `place them on different PEs (placement: spread: [${other}, ${workload.name}]), or put them in two networks joined by a router`,
+          { file: topology.file },
+        );
+      }
+      seen.set(key, workload.name);
+    }
+  }
+}
+
+/**
  * Builds topologies on BGP IP VPNs through bagpipe-bgp's REST API on each PE, as the
  * networking-bagpipe agent does for Neutron: each workload a namespace on a PE whose veth is
  * plugged into the PE's bridge and attached to its network's VPN; a router joins VPNs by making
@@ -89,6 +111,8 @@ export class BagpipeOrchestrator implements Orchestrator {
   readonly facets = {};
   readonly bindings: Bindings = { bgpvpn: (deployment) => Promise.resolve(vpnNames(deployment.prefix, deployment.topology, this.vpn.asn)) };
   private readonly vpn: BgpVpnSection;
+  /** Attachments to one PE go one at a time: two first ports of a VRF attached at once race to create it. */
+  private readonly attaching = new Map<string, Promise<void>>();
 
   constructor(
     private readonly target: Target,
@@ -116,6 +140,7 @@ export class BagpipeOrchestrator implements Orchestrator {
     const names = vpnNames(journal.prefix, topology, this.vpn.asn);
     const placement = placeWorkloads(topology, this.target.hosts.filter((h) => this.vpn.providerEdges.some((pe) => pe.host === h.name)), this.target.name);
     const authorizedKey = await authorizedKeyOf(this.target.access.ssh.privateKey);
+    refuseSharedPe(topology, placement);
     const workloads: Record<string, DeployedWorkload> = {};
     await Promise.all(topology.workloads.map(async (w) => (workloads[w.name] = await this.plug(journal, names, w, placement.get(w.name)!, authorizedKey))));
     await this.waitForRoutes(names, topology, workloads);
@@ -154,7 +179,10 @@ export class BagpipeOrchestrator implements Orchestrator {
     for (const port of ports) {
       const attachment = this.attachment(names, port, port.tap);
       journal.record(`port ${port.tap} of ${workload.name} in VPN ${attachment.vpnInstance} on ${host}`, { attachment: { host, ...attachment } } satisfies Undo);
-      await attachPort(pe.api, attachment);
+      const previous = this.attaching.get(host) ?? Promise.resolve();
+      const attached = previous.then(() => attachPort(pe.api, attachment));
+      this.attaching.set(host, attached.catch(() => undefined));
+      await attached;
     }
     return {
       name: workload.name,
