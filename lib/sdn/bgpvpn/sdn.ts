@@ -192,6 +192,8 @@ export class BgpVpnSdn implements Sdn {
     return {
       network,
       id: Number(routeTarget.split(':')[1]),
+      // An IP VPN routes: VXLAN frames go from the workload's MAC to the PE gateway's (bagpipe's 00:00:5e:00:43:64).
+      routed: true,
       onWire(kind, port) {
         if (kind !== 'mplsogre' && kind !== 'vxlan') throw new NetvetError(`BaGPipe's IP VPNs are not carried in ${kind}`, 'ask for encap:mplsogre or encap:vxlan');
         const label = labels.get(port);
