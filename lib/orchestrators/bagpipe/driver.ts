@@ -64,7 +64,6 @@ export function vpnNames(prefix: string, topology: Topology, asn: number): BgpVp
 /** What this driver cannot build, in the topology's words: BGP VPNs have no security groups, NAT or external gateways. */
 function refuseUnbuildable(topology: Topology): void {
   const unbuildable = [
-    ...(topology.securityGroups.length ? ['security groups'] : []),
     ...(topology.floatingIps.length ? ['floating IPs'] : []),
     ...topology.routers.filter((r) => r.externalGateway).map((r) => `router ${r.name}'s external gateway`),
     ...topology.routers.filter((r) => r.routes.length).map((r) => `router ${r.name}'s static routes`),
