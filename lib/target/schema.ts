@@ -57,7 +57,7 @@ export const targetSchema = z
     version: z.literal(1),
     name: z.string().min(1),
     sdn: z.enum(SDN_NAMES).default('ovn').describe('The SDN that carries the traffic (lib/sdn/<name>)'),
-    orchestrator: z.enum(ORCHESTRATOR_NAMES).describe("How topologies are built (lib/orchestrators/<name>): ovn-northbound writes OVN's northbound DB directly; openstack goes through Keystone, Neutron and Nova"),
+    orchestrator: z.enum(ORCHESTRATOR_NAMES).describe("How topologies are built (lib/orchestrators/<name>): ovn-northbound writes OVN's northbound DB directly; openstack goes through Keystone, Neutron and Nova; bagpipe attaches ports to BGP IP VPNs through bagpipe-bgp's REST API"),
     access: z.object({ ssh: sshAccess }).strict(),
     hosts: z.array(targetHost).min(1),
     ovn: z
