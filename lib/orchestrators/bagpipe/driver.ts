@@ -30,6 +30,7 @@ const attachmentRecord = z
         gateway: z.string(),
         importTargets: z.array(z.string()),
         exportTargets: z.array(z.string()),
+        advertiseSubnet: z.boolean().optional(),
       })
       .strict(),
   })
@@ -61,17 +62,26 @@ export function vpnNames(prefix: string, topology: Topology, asn: number): BgpVp
   return { vpnOf, importsOf: (network) => [...new Set([network, ...joined(network)])].map(routeTarget) };
 }
 
+/** The workload port a router route goes through: the one with the next hop's address on one of the router's networks. */
+function routeOwner(topology: Topology, router: { interfaces: ReadonlyArray<{ network: string }> }, nexthop: string): { workload: Workload; port: WorkloadPort } | undefined {
+  for (const workload of topology.workloads) {
+    const port = workload.ports.find((p) => p.address === nexthop && router.interfaces.some((i) => i.network === p.network));
+    if (port) return { workload, port };
+  }
+  return undefined;
+}
+
 /** What this driver cannot build, in the topology's words: BGP VPNs have no security groups, NAT or external gateways. */
 function refuseUnbuildable(topology: Topology): void {
   const unbuildable = [
     ...(topology.floatingIps.length ? ['floating IPs'] : []),
     ...topology.routers.filter((r) => r.externalGateway).map((r) => `router ${r.name}'s external gateway`),
-    ...topology.routers.filter((r) => r.routes.length).map((r) => `router ${r.name}'s static routes`),
+    ...topology.routers.flatMap((r) => r.routes.filter((route) => !routeOwner(topology, r, route.nexthop)).map((route) => `router ${r.name}'s route to ${route.destination} via ${route.nexthop}, which no workload on its networks has`)),
   ];
   if (unbuildable.length) {
     throw new NetvetError(
       `topology ${topology.name} has ${unbuildable.join(', ')}, which the bagpipe orchestrator does not build (a BGP IP VPN routes between VPNs by route targets only)`,
-      'run it against an OVN target, or drop them from the topology',
+      'run it against an OVN target, or drop them from the topology (a router route needs a workload port with its next hop on one of the router\'s networks)',
       { file: topology.file },
     );
   }
@@ -142,7 +152,8 @@ export class BagpipeOrchestrator implements Orchestrator {
     refuseSharedPe(topology, placement);
     const workloads: Record<string, DeployedWorkload> = {};
     await Promise.all(topology.workloads.map(async (w) => (workloads[w.name] = await this.plug(journal, names, w, placement.get(w.name)!, authorizedKey))));
-    await this.waitForRoutes(names, topology, workloads);
+    const routed = await this.attachRouterRoutes(journal, names, topology, placement);
+    await this.waitForRoutes(names, topology, workloads, routed);
     const routers = Object.fromEntries(topology.routers.map((r): [string, DeployedRouter] => [r.name, { name: r.name, externalAddress: null }]));
     return { topology, prefix: journal.prefix, workloads, routers, floatingIps: {} };
   }
@@ -178,10 +189,7 @@ export class BagpipeOrchestrator implements Orchestrator {
     for (const port of ports) {
       const attachment = this.attachment(names, port, port.tap);
       journal.record(`port ${port.tap} of ${workload.name} in VPN ${attachment.vpnInstance} on ${host}`, { attachment: { host, ...attachment } } satisfies Undo);
-      const previous = this.attaching.get(host) ?? Promise.resolve();
-      const attached = previous.then(() => attachPort(pe.api, attachment));
-      this.attaching.set(host, attached.catch(() => undefined));
-      await attached;
+      await this.serialized(host, () => attachPort(pe.api, attachment));
     }
     return {
       name: workload.name,
@@ -192,18 +200,51 @@ export class BagpipeOrchestrator implements Orchestrator {
     };
   }
 
-  /** Waits until each port's VRF holds a route to every port of the VPNs it imports on other PEs. */
-  private async waitForRoutes(names: ReturnType<typeof vpnNames>, topology: Topology, workloads: Record<string, DeployedWorkload>): Promise<void> {
+  /**
+   * A static route via a workload, as networking-bagpipe makes a BGPVPN prefix route: the
+   * next hop's port attached once more with the destination prefix, advertised as such (bagpipe
+   * gives it the port's label), in the VPN of the port's network, which the router's others import.
+   */
+  private async attachRouterRoutes(journal: RunJournal, names: ReturnType<typeof vpnNames>, topology: Topology, placement: Map<string, string>): Promise<Array<{ host: string; network: string; prefix: string; via: string }>> {
+    const routed: Array<{ host: string; network: string; prefix: string; via: string }> = [];
+    // A workload's own route through another workload of its network is one more such prefix, in that
+    // network's VPN: an IP VPN forwards by the destination address, never to a next hop's MAC.
+    const tables = topology.workloads.flatMap((w) => w.routes.map((route) => ({ name: `${w.name}'s route table`, interfaces: w.ports.map((p) => ({ network: p.network })), routes: [route] })));
+    const routers = [...topology.routers.map((r) => ({ ...r, name: `router ${r.name}` })), ...tables.filter((t) => routeOwner(topology, t, t.routes[0].nexthop))];
+    for (const router of routers) {
+      for (const route of router.routes) {
+        const { workload, port } = routeOwner(topology, router, route.nexthop)!;
+        const host = placement.get(workload.name)!;
+        const [address, length] = route.destination.split('/');
+        const attachment = { ...this.attachment(names, port, tapOf(journal.prefix, workload.name, port.index)), address, prefixLength: Number(length), advertiseSubnet: true };
+        journal.record(`route ${route.destination} of ${router.name} via ${workload.name} in VPN ${attachment.vpnInstance} on ${host}`, { attachment: { host, ...attachment } } satisfies Undo);
+        await this.serialized(host, () => attachPort(this.edge(host).api, attachment));
+        routed.push({ host, network: port.network, prefix: route.destination, via: workload.name });
+      }
+    }
+    return routed;
+  }
+
+  /** Runs `attach` after every earlier attachment to the same PE. */
+  private serialized(host: string, attach: () => Promise<void>): Promise<void> {
+    const attached = (this.attaching.get(host) ?? Promise.resolve()).then(attach);
+    this.attaching.set(host, attached.catch(() => undefined));
+    return attached;
+  }
+
+  /** Waits until each port's VRF holds a route to every port (and routed prefix) of the VPNs it imports on other PEs. */
+  private async waitForRoutes(names: ReturnType<typeof vpnNames>, topology: Topology, workloads: Record<string, DeployedWorkload>, routed: Array<{ host: string; network: string; prefix: string; via: string }>): Promise<void> {
     const ports = Object.values(workloads).flatMap((w) => w.ports.map((p) => ({ host: w.host, workload: w.name, network: p.network, address: p.address })));
+    const destinations = [...ports.map((p) => ({ host: p.host, network: p.network, prefix: `${p.address}/32`, what: `${p.workload} ${p.address}` })), ...routed.map((r) => ({ ...r, what: `${r.prefix} via ${r.via}` }))];
     const missing = async () => {
       const gaps: string[] = [];
       for (const source of ports) {
         const { instance } = names.vpnOf(source.network);
         const imported = new Set(names.importsOf(source.network));
-        const expected = ports.filter((p) => p.host !== source.host && imported.has(names.vpnOf(p.network).routeTarget));
+        const expected = destinations.filter((d) => d.host !== source.host && imported.has(names.vpnOf(d.network).routeTarget));
         if (!expected.length) continue;
         const routes = new Set((await bestRoutes(this.edge(source.host).api, instance).catch(() => [])).map((r) => r.prefix));
-        gaps.push(...expected.filter((p) => !routes.has(`${p.address}/32`)).map((p) => `${source.workload} (${source.host}) -> ${p.workload} ${p.address}`));
+        gaps.push(...expected.filter((d) => !routes.has(d.prefix)).map((d) => `${source.workload} (${source.host}) -> ${d.what}`));
       }
       return gaps;
     };
@@ -247,7 +288,7 @@ export class BagpipeOrchestrator implements Orchestrator {
         const strip = (rts: string[]) => rts.map((rt) => rt.replace(/^target:/, ''));
         for (const port of await vrfPorts(pe.api, id)) {
           await detachPort(pe.api, {
-            vpnInstance: id, port: port.port, address: port.address, prefixLength: summary.subnet_prefix_length, mac: port.mac, gateway: summary.gateway_ip,
+            vpnInstance: id, port: port.port, address: port.address, prefixLength: port.prefixLength, mac: port.mac, gateway: summary.gateway_ip, advertiseSubnet: port.prefixLength !== summary.subnet_prefix_length,
             importTargets: strip(summary.route_targets.import), exportTargets: strip(summary.route_targets.export),
           });
           removed.push(`port ${port.port} of VPN ${id} on ${pe.host}`);

@@ -74,9 +74,9 @@ export async function bestRoutes(api: string, vrfId: string): Promise<VpnRoute[]
 }
 
 /** The ports a VRF has on this PE and the label each was given. */
-export async function vrfPorts(api: string, vrfId: string): Promise<Array<{ port: string; address: string; mac: string; label: number }>> {
+export async function vrfPorts(api: string, vrfId: string): Promise<Array<{ port: string; address: string; prefixLength: number; mac: string; label: number }>> {
   const ports = await lookingGlass<Record<string, { endpoints: Array<{ label: number; ip_address: string; mac_address: string }> }>>(api, `vpns/instances/${encodeURIComponent(vrfId)}/ports`);
-  return Object.entries(ports).flatMap(([port, p]) => p.endpoints.map((e) => ({ port, address: e.ip_address.split('/')[0], mac: e.mac_address, label: e.label })));
+  return Object.entries(ports).flatMap(([port, p]) => p.endpoints.map((e) => ({ port, address: e.ip_address.split('/')[0], prefixLength: Number(e.ip_address.split('/')[1] ?? 32), mac: e.mac_address, label: e.label })));
 }
 
 /** What attaching (or detaching) a port to an IP VPN on a PE takes, as bagpipe-bgp's REST API wants it. */
@@ -90,6 +90,8 @@ export interface PortAttachment {
   gateway: string;
   importTargets: string[];
   exportTargets: string[];
+  /** Advertise `address/prefixLength` itself (a prefix routed through the port), not the port's /32. */
+  advertiseSubnet?: boolean;
 }
 
 async function post(api: string, operation: 'attach' | 'detach', a: PortAttachment): Promise<void> {
@@ -102,6 +104,7 @@ async function post(api: string, operation: 'attach' | 'detach', a: PortAttachme
     mac_address: a.mac,
     ip_address: `${a.address}/${a.prefixLength}`,
     gateway_ip: a.gateway,
+    advertise_subnet: a.advertiseSubnet ?? false,
   };
   const response = await fetch(`${api}/${operation}_localport`, {
     method: 'POST',
