@@ -26,7 +26,6 @@ export async function vrfIds(api: string): Promise<string[]> {
 export interface VrfSummary {
   route_targets: { import: string[]; export: string[] };
   gateway_ip: string;
-  instance_dataplane_id: number;
   subnet_prefix_length: number;
 }
 

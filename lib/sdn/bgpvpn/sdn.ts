@@ -258,7 +258,7 @@ export class BgpVpnSdn implements Sdn {
     return [...new Set(drift)];
   }
 
-  /** Each PE of the deployment: its VRFs' routes, its OVS flows and groups, the looking glass' recent warnings and errors. */
+  /** Each PE of the deployment: its VRFs' routes, its OVS flows and groups, the looking glass' recent warnings and errors, its log's tail. */
   async diagnose(deployment: Deployment): Promise<Attachment[]> {
     const hosts = [...new Set(Object.values(deployment.workloads).map((w) => w.host))];
     const perHost = await Promise.all(
@@ -274,10 +274,13 @@ export class BgpVpnSdn implements Sdn {
         );
         const flows = await shell.exec(['sh', '-c', 'ovs-ofctl -O OpenFlow15 dump-flows "$1"; ovs-ofctl -O OpenFlow15 dump-groups "$1"', 'sh', pe.bridge]);
         const logs = await lookingGlass<unknown>(pe.api, 'logs').catch((error: unknown) => String(error));
+        // The lab's hosts keep it in their run directory (OVS_LOGDIR); a packaged one logs under /var/log/bagpipe-bgp.
+        const log = await shell.exec(['sh', '-c', 'tail -n 100 "${OVS_LOGDIR:-/var/log/bagpipe-bgp}/bagpipe-bgp.log"']);
         return [
           { name: `VRFs on ${host}`, body: vrfs.join('\n') || '(no VRF)' },
           { name: `OVS flows of ${pe.bridge} on ${host}`, body: flows.stdout || flows.stderr },
           { name: `bagpipe-bgp warnings and errors on ${host}`, body: JSON.stringify(logs, null, 2) },
+          { name: `bagpipe-bgp log on ${host}`, body: log.stdout || log.stderr },
         ];
       }),
     );
