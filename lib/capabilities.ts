@@ -49,6 +49,7 @@ export const CAPABILITIES: readonly Capability[] = [
   { name: 'ovn:trace', meaning: 'ovn-trace explains why a flow passed or was dropped', providedBy: 'SDN ovn (target file has an ovn section)' },
   { name: 'policy', meaning: 'network policies (topology section policies)', providedBy: 'driver section (ovn-northbound)' },
   { name: 'service-chain', meaning: 'service chains steering flows through service workloads', providedBy: 'driver section (ovn-northbound)' },
+  { name: 'security-group', meaning: 'security groups on workload ports (topology section securityGroups)', providedBy: 'driver section (ovn-northbound, openstack; not bagpipe)' },
   { name: 'mirror', meaning: 'port mirrors copying a port\'s traffic to a collector', providedBy: 'driver section (ovn-northbound)' },
   { name: 'compute:<n>', meaning: 'at least n compute hosts that run workloads (placement spreads over them)', providedBy: 'target fact (derived from hosts)', values: COUNTS },
   { name: 'compute-without-gateway:<n>', meaning: 'at least n compute hosts that run workloads and are no gateway', providedBy: 'target fact (derived from hosts)', values: COUNTS },

@@ -8,7 +8,7 @@ import { capabilityProblem } from './capabilities';
 export const TIERS = ['@sanity', '@regression', '@perf', '@scale', '@upgrade', '@ha', '@gui'] as const;
 
 export const FEATURES = [
-  '@l2', '@l3', '@sg', '@fip', '@nat', '@policy', '@encap', '@ecmp', '@tenancy', '@routes', '@dhcp', '@underlay', '@mirror', '@mtu',
+  '@l2', '@l3', '@sg', '@fip', '@nat', '@policy', '@encap', '@ecmp', '@tenancy', '@routes', '@dhcp', '@underlay', '@mirror', '@mtu', '@bgpvpn',
 ] as const;
 
 /** `@serial`: disruptive, runs alone in its own project. */

@@ -12,6 +12,8 @@ export interface CaptureOptions {
   maxPackets?: number;
   /** tcpdump stops by itself after this long, so a killed run cannot leave it running. Default 300. */
   maxSeconds?: number;
+  /** Bytes kept of each packet: the default holds every tunnel's headers; BGP messages need whole packets (0). */
+  snapLength?: number;
 }
 
 export interface CaptureResult<T> {
@@ -24,7 +26,7 @@ export interface CaptureResult<T> {
 }
 
 // Headers are all the classifier needs; 256 bytes hold outer and inner headers of every tunnel kind.
-const SNAP_LENGTH = '256';
+const SNAP_LENGTH = 256;
 const COMMAND_MS = 15_000;
 const START_LIMIT_MS = 20_000;
 // Packets still queued in the kernel are lost when tcpdump is stopped; it writes each one as soon as
@@ -44,7 +46,7 @@ const NOT_FOUND = 127;
  * even when `during()` throws.
  */
 export async function capture<T>(shell: Shell, options: CaptureOptions, during: () => Promise<T>): Promise<CaptureResult<T>> {
-  const { iface, filter = [], maxPackets = 10_000, maxSeconds = 300 } = options;
+  const { iface, filter = [], maxPackets = 10_000, maxSeconds = 300, snapLength = SNAP_LENGTH } = options;
   if (!Number.isInteger(maxPackets) || maxPackets < 1 || !(maxSeconds > 0)) {
     throw new NetvetError(`capture on ${shell.name}: maxPackets (${maxPackets}) and maxSeconds (${maxSeconds}) must be positive`, 'pass a positive packet count and time limit');
   }
@@ -55,7 +57,7 @@ export async function capture<T>(shell: Shell, options: CaptureOptions, during: 
   try {
     const tcpdump = new Tcpdump(shell, files, [
       'sh', '-c', START, 'sh', files.pid, String(maxSeconds),
-      'tcpdump', '-i', iface, '-n', '-U', '--immediate-mode', '-s', SNAP_LENGTH, '-c', String(maxPackets), '-w', files.pcap,
+      'tcpdump', '-i', iface, '-n', '-U', '--immediate-mode', '-s', String(snapLength), '-c', String(maxPackets), '-w', files.pcap,
       ...(filter.length ? ['--', ...filter] : []),
     ], maxSeconds);
     let exitedEarly: ExecResult | undefined;

@@ -88,7 +88,8 @@ function matches(p: WirePacket, want: { src?: string; dst?: string; srcMac?: str
 
 /**
  * Checks a capture against what the wire should carry: every expected flow tunnelled with `kind`
- * and its id, no other tunnel kind anywhere, none of the `absent` traffic in any tunnel.
+ * and its id, no other tunnel kind anywhere, none of the `absent` traffic in any tunnel, and none
+ * of the tenant traffic as plain IP beside the tunnels.
  */
 export function checkWire(packets: readonly WirePacket[], expected: WireExpectation): WireVerdict {
   const tunnelled = packets.filter((p) => p.encap.kind !== 'none');
@@ -115,6 +116,11 @@ export function checkWire(packets: readonly WirePacket[], expected: WireExpectat
     for (const [where, group] of groupBy(seen, (p) => `${tunnel(p.encap.kind, wireId(p.encap))} between ${between(p)}`)) {
       wrong.push(`${absent.label}: ${nPackets(group.length)} in ${where}, expected none`);
     }
+  }
+  // Tenant addresses on the underlay outside any tunnel: the flow left the host as plain IP.
+  for (const flow of [...expected.flows, ...(expected.absent ?? [])]) {
+    const plain = packets.filter((p) => p.encap.kind === 'none' && p.outer && (flow.src === undefined || p.outer.src === flow.src) && (flow.dst === undefined || p.outer.dst === flow.dst));
+    if (plain.length) wrong.push(`${flow.label} (${flow.src ?? 'any'} -> ${flow.dst ?? 'any'}): ${nPackets(plain.length)} on the wire as plain IP, outside any tunnel`);
   }
   const others = tunnelled.filter((p) => p.encap.kind !== expected.kind && !explained.has(p));
   for (const [seen, group] of groupBy(others, (p) => `${p.encap.kind} between ${between(p)}`)) {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { allowDhclientInWorkloads, DEBIAN_PACKAGES, installPackages, OPENSTACK_PACKAGES, POSTGRESQL_PACKAGES } from '../util/setup';
+import { allowDhclientInWorkloads, BGPVPN_PACKAGES, DEBIAN_PACKAGES, installPackages, OPENSTACK_PACKAGES, POSTGRESQL_PACKAGES } from '../util/setup';
 
 /** `netvet setup`: installs the Debian packages netvet needs (what is already there is skipped). */
 export function registerSetup(program: Command): void {
@@ -8,8 +8,14 @@ export function registerSetup(program: Command): void {
     .description('install the Debian packages netvet needs (apt-get; needs root)')
     .option('--openstack', 'also the OpenStack lab profile and GUI tests: Keystone, Neutron, MariaDB, Horizon, Chromium')
     .option('--postgresql', 'also a PostgreSQL server, for the tests of a shared run ledger')
-    .action(async (opts: { openstack?: boolean; postgresql?: boolean }) => {
-      const packages = [...DEBIAN_PACKAGES, ...(opts.openstack ? OPENSTACK_PACKAGES : []), ...(opts.postgresql ? POSTGRESQL_PACKAGES : [])];
+    .option('--bgpvpn', 'also the BGP VPN lab profile: BaGPipe BGP and the gobgpd route reflector')
+    .action(async (opts: { openstack?: boolean; postgresql?: boolean; bgpvpn?: boolean }) => {
+      const packages = [
+        ...DEBIAN_PACKAGES,
+        ...(opts.openstack ? OPENSTACK_PACKAGES : []),
+        ...(opts.postgresql ? POSTGRESQL_PACKAGES : []),
+        ...(opts.bgpvpn ? BGPVPN_PACKAGES : []),
+      ];
       const installed = await installPackages((line) => console.log(line), packages);
       console.log(installed.length ? `installed: ${installed.join(' ')}` : 'all Debian packages netvet needs are installed');
       await allowDhclientInWorkloads((line) => console.log(line));

@@ -59,7 +59,7 @@ export async function withTarget<T>(targetFile: string, body: (open: OpenTarget)
   }
 }
 
-const SECTION_WORDS: Record<OptionalSection, string> = { policies: 'network policies', serviceChains: 'service chains', mirrors: 'port mirrors' };
+const SECTION_WORDS: Record<OptionalSection, string> = { policies: 'network policies', serviceChains: 'service chains', mirrors: 'port mirrors', securityGroups: 'security groups' };
 
 /** Refuses, before anything is made, a topology with a section the driver cannot build. */
 function assertBuildable(topology: Topology, driver: OrchestratorKind): void {

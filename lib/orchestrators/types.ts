@@ -127,7 +127,7 @@ export interface Orchestrator {
 }
 
 /** The topology sections a driver can build, beyond networks, routers, security groups, workloads and floating IPs. */
-export type OptionalSection = 'policies' | 'serviceChains' | 'mirrors';
+export type OptionalSection = 'policies' | 'serviceChains' | 'mirrors' | 'securityGroups';
 
 /** An orchestrator netvet knows: its name, what it builds and offers, and how to open it. */
 export interface OrchestratorKind {

@@ -25,6 +25,11 @@ export interface NetworkSegment {
    * Throws for a kind the SDN does not carry this network with.
    */
   onWire(kind: WireKind, port: string): number;
+  /**
+   * True where the tunnel carries the packet routed (a BGP IP VPN): a frame inside it, if any, is
+   * addressed between the PEs' gateways, not between the workloads' own MACs.
+   */
+  readonly routed?: boolean;
 }
 
 /** One probe's flow, for `explain`: endpoint names as the scenario wrote them, and their addresses. */

@@ -4,7 +4,7 @@ import type { SdnKind } from '../sdn/types';
 import type { Target } from './schema';
 
 /** The capability a topology section gives when the driver builds it. */
-const SECTION_CAPABILITY: Record<OptionalSection, string> = { policies: 'policy', serviceChains: 'service-chain', mirrors: 'mirror' };
+const SECTION_CAPABILITY: Record<OptionalSection, string> = { policies: 'policy', serviceChains: 'service-chain', mirrors: 'mirror', securityGroups: 'security-group' };
 
 /**
  * What a target offers through one driver, derived in this one place: the facts its file declares

@@ -57,7 +57,7 @@ export const targetSchema = z
     version: z.literal(1),
     name: z.string().min(1),
     sdn: z.enum(SDN_NAMES).default('ovn').describe('The SDN that carries the traffic (lib/sdn/<name>)'),
-    orchestrator: z.enum(ORCHESTRATOR_NAMES).describe("How topologies are built (lib/orchestrators/<name>): ovn-northbound writes OVN's northbound DB directly; openstack goes through Keystone, Neutron and Nova"),
+    orchestrator: z.enum(ORCHESTRATOR_NAMES).describe("How topologies are built (lib/orchestrators/<name>): ovn-northbound writes OVN's northbound DB directly; openstack goes through Keystone, Neutron and Nova; bagpipe attaches ports to BGP IP VPNs through bagpipe-bgp's REST API"),
     access: z.object({ ssh: sshAccess }).strict(),
     hosts: z.array(targetHost).min(1),
     ovn: z
@@ -112,6 +112,19 @@ export const targetSchema = z
       .refine((o) => o.servers !== 'nova' || (o.flavor && o.image), { message: 'servers: nova needs a flavor and an image', path: ['servers'] })
       .optional()
       .describe('OpenStack in front of the SDN: the openstack driver (playwright --project openstack) builds topologies through its APIs'),
+    bgpvpn: z
+      .object({
+        asn: z.number().int().min(1).max(65535).describe('The AS of the PEs and the route reflector (iBGP)'),
+        routeReflector: z
+          .object({ host: z.string(), address: ipv4, api: z.string().describe('gobgpd gRPC API, host:port, as `gobgp -u/-p` take it') })
+          .strict(),
+        providerEdges: z
+          .array(z.object({ host: z.string(), api: z.string().url().describe("bagpipe-bgp's REST API"), bridge: z.string().describe('The OVS bridge its IP VPN driver owns') }).strict())
+          .min(1),
+      })
+      .strict()
+      .optional()
+      .describe('BGP IP VPNs (sdn: bgpvpn): the PEs running bagpipe-bgp and their route reflector'),
     upgrade: z
       .object({
         command: z.string().min(1).describe('Shell command the runner runs to upgrade the target (NETVET_TARGET names this file); it must return once the upgrade is done'),

@@ -52,6 +52,13 @@ export const OPENSTACK_PACKAGES = [
  */
 export const POSTGRESQL_PACKAGES = ['postgresql'];
 
+/**
+ * The BGP VPN lab profile: BaGPipe BGP (one bagpipe-bgp per compute chassis, its OVS dataplane
+ * driver pushing MPLS labels over L3 GRE ports) and gobgpd as the route reflector (a single Go
+ * binary that reflects labeled VPN routes without kernel MPLS). Only `setup --bgpvpn`.
+ */
+export const BGPVPN_PACKAGES = ['python3-networking-bagpipe', 'gobgpd'];
+
 const POLICY_RC_D = '/usr/sbin/policy-rc.d';
 
 /**

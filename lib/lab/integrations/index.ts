@@ -1,9 +1,10 @@
 import type { LabPlan } from '../plan';
+import { bgpvpnIntegration } from './bgpvpn';
 import { openstackIntegration } from './openstack';
 import type { LabIntegration } from './types';
 
 /** Every lab integration: one folder and one line here each (and its profile section in profiles.ts). */
-const INTEGRATIONS: readonly LabIntegration[] = [openstackIntegration];
+const INTEGRATIONS: readonly LabIntegration[] = [openstackIntegration, bgpvpnIntegration];
 
 /** The integrations a profile turns on, in the order they are built. */
 export function integrationsOf(plan: Pick<LabPlan, 'profile'>): LabIntegration[] {

@@ -1,3 +1,4 @@
+import { bgpvpnProfile } from './bgpvpn/profile';
 import { openstackProfile } from './openstack/profile';
 
 /**
@@ -7,4 +8,5 @@ import { openstackProfile } from './openstack/profile';
  */
 export const INTEGRATION_PROFILES = {
   openstack: openstackProfile,
+  bgpvpn: bgpvpnProfile,
 };

@@ -10,7 +10,7 @@ const UNMODELLED = new Set(['encap:switchable', 'mirror']);
 export const openstack: OrchestratorKind = {
   name: 'openstack',
   summary: 'builds the topology through Keystone, Neutron and Nova as a tenant would',
-  builds: [],
+  builds: ['securityGroups'],
   // Tenant networks use the encapsulation the SDN runs: Neutron cannot choose another.
   keeps: (capability, target) => !UNMODELLED.has(capability) && (!capability.startsWith('encap:') || capability === `encap:${target.encapsulation.current}`),
   problem: (target) => (target.openstack ? undefined : "add openstack: { cloud } to the target file, or bring up the OpenStack lab ('netvet lab up --name ostack --profile topologies/labs/openstack.yaml')"),

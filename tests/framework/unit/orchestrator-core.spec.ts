@@ -32,17 +32,21 @@ const target: Target = targetSchema.parse({
 
 test('capabilities: the SDN, the sections a driver builds and the target facts, less what the driver cannot drive', () => {
   const direct = capabilitiesOf(target, sdnKind('ovn'), orchestratorKind('ovn-northbound'));
-  expect(direct.sort()).toEqual(['encap:geneve', 'encap:switchable', 'encap:vxlan', 'fip', 'mirror', 'orchestrator:ovn-northbound', 'ovn:trace', 'policy', 'sdn:ovn', 'service-chain', 'ssh:hosts']);
+  expect(direct.sort()).toEqual(['encap:geneve', 'encap:switchable', 'encap:vxlan', 'fip', 'mirror', 'orchestrator:ovn-northbound', 'ovn:trace', 'policy', 'sdn:ovn', 'security-group', 'service-chain', 'ssh:hosts']);
   const neutron = capabilitiesOf(target, sdnKind('ovn'), orchestratorKind('openstack'));
-  expect(neutron.sort()).toEqual(['encap:geneve', 'fip', 'gui:horizon', 'orchestrator:openstack', 'ovn:trace', 'sdn:ovn', 'ssh:hosts']);
+  expect(neutron.sort()).toEqual(['encap:geneve', 'fip', 'gui:horizon', 'orchestrator:openstack', 'ovn:trace', 'sdn:ovn', 'security-group', 'ssh:hosts']);
   const withoutDatabases = capabilitiesOf({ ...target, ovn: undefined, encapsulation: { current: 'geneve', supported: ['geneve'] } }, sdnKind('ovn'), orchestratorKind('openstack'));
   expect(withoutDatabases).not.toContain('ovn:trace');
   expect(withoutDatabases).not.toContain('encap:switchable');
+  // A BGP VPN through bagpipe-bgp: its one encapsulation, no security groups, floating IPs or dashboard.
+  const bgpvpn = { asn: 64512, routeReflector: { host: 'h1', address: '10.0.0.1', api: '10.0.0.1:50051' }, providerEdges: [{ host: 'h1', api: 'http://10.0.0.1:8082', bridge: 'br-mpls' }] };
+  const vpn = capabilitiesOf({ ...target, sdn: 'bgpvpn', bgpvpn, encapsulation: { current: 'mplsogre', supported: ['mplsogre'] } }, sdnKind('bgpvpn'), orchestratorKind('bagpipe'));
+  expect(vpn.sort()).toEqual(['encap:mplsogre', 'orchestrator:bagpipe', 'sdn:bgpvpn', 'ssh:hosts']);
 });
 
 test('registries: every driver and SDN by name, an unknown one named with the list', () => {
-  expect(ORCHESTRATORS.map((k) => k.name)).toEqual(['ovn-northbound', 'openstack']);
-  expect(() => orchestratorKind('vmware')).toThrow(new NetvetError("netvet has no orchestrator 'vmware'", 'use one of: ovn-northbound, openstack'));
+  expect(ORCHESTRATORS.map((k) => k.name)).toEqual(['ovn-northbound', 'openstack', 'bagpipe']);
+  expect(() => orchestratorKind('vmware')).toThrow(new NetvetError("netvet has no orchestrator 'vmware'", 'use one of: ovn-northbound, openstack, bagpipe'));
   expect(() => sdnKind('contrail')).toThrow(/netvet knows no SDN 'contrail'/);
   expect(targetSchema.safeParse({ ...target, orchestrator: 'lab' }).success).toBe(false);
 });

@@ -52,3 +52,12 @@ test('traffic that must stay out of the tunnels is named when seen; another depl
     'vm5 -> vm6 (10.0.5.1 -> 10.0.5.2): 0 packets in gre key 7, expected at least 1',
   ]);
 });
+
+test('tenant traffic beside the tunnels, as plain IP on the underlay, is named; the real MPLSoGRE capture has none', () => {
+  const flow = { label: 'vm1 -> vm2', src: '10.1.0.2', dst: '10.1.0.3', id: 21, atLeast: 3 };
+  expect(checkWire(wire('bagpipe-mplsogre.pcap'), { kind: 'mplsogre', flows: [flow, { ...flow, label: 'vm2 -> vm1', src: flow.dst, dst: flow.src, id: 23 }] }).wrong).toEqual([]);
+  const [plain] = wire('plain.pcap');
+  expect(checkWire(wire('plain.pcap'), { kind: 'mplsogre', flows: [], absent: [{ label: 'vm1 -> vm3', dst: plain.outer!.dst }] }).wrong).toEqual([
+    `vm1 -> vm3 (any -> ${plain.outer!.dst}): 1 packet on the wire as plain IP, outside any tunnel`,
+  ]);
+});

@@ -9,7 +9,7 @@ import { expect, test } from '../../../fixtures';
  */
 test(
   'security group: egress rules allow only the named flows out; replies to inbound flows still leave',
-  { tag: ['@regression', '@sg'], annotation: [{ type: 'id', description: 'NV-SG-002' }] },
+  { tag: ['@regression', '@sg'], annotation: [{ type: 'id', description: 'NV-SG-002' }, { type: 'requires', description: 'security-group' }] },
   async ({ deploy, reachability }) => {
     const built = await deploy('topologies/sg-egress.yaml');
     const matrix = await reachability(built, {

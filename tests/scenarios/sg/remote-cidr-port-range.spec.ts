@@ -8,7 +8,7 @@ import { expect, test } from '../../../fixtures';
  */
 test(
   'security group: remote CIDR and port ranges admit exactly the ports and sources they name',
-  { tag: ['@regression', '@sg'], annotation: [{ type: 'id', description: 'NV-SG-003' }] },
+  { tag: ['@regression', '@sg'], annotation: [{ type: 'id', description: 'NV-SG-003' }, { type: 'requires', description: 'security-group' }] },
   async ({ deploy, reachability }) => {
     const built = await deploy('topologies/sg-remote-cidr-ports.yaml');
     const matrix = await reachability(built, {

@@ -8,7 +8,7 @@ import { expect, test } from '../../../fixtures';
  */
 test(
   'security group: ICMP and TCP/22 from the remote group, everything else denied',
-  { tag: ['@sanity', '@regression', '@sg'], annotation: [{ type: 'id', description: 'NV-SG-001' }] },
+  { tag: ['@sanity', '@regression', '@sg'], annotation: [{ type: 'id', description: 'NV-SG-001' }, { type: 'requires', description: 'security-group' }] },
   async ({ deploy, reachability }) => {
     const built = await deploy('topologies/security-group.yaml');
     const matrix = await reachability(built, {

@@ -9,7 +9,7 @@ import { expect, test } from '../../../fixtures';
  */
 test(
   'security group: a rule added at run time takes effect, and stops when removed',
-  { tag: ['@regression', '@sg'], annotation: [{ type: 'id', description: 'NV-SG-005' }] },
+  { tag: ['@regression', '@sg'], annotation: [{ type: 'id', description: 'NV-SG-005' }, { type: 'requires', description: 'security-group' }] },
   async ({ deploy, reachability, securityGroups }) => {
     let built = await deploy('topologies/sg-runtime.yaml');
     const rule = { direction: 'ingress', protocol: 'tcp', ports: 5000 } as const;

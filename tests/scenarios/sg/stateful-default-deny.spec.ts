@@ -10,7 +10,7 @@ import { expect, test } from '../../../fixtures';
  */
 test(
   'security group: replies of admitted flows pass, everything no rule admits is dropped',
-  { tag: ['@regression', '@sg'], annotation: [{ type: 'id', description: 'NV-SG-004' }] },
+  { tag: ['@regression', '@sg'], annotation: [{ type: 'id', description: 'NV-SG-004' }, { type: 'requires', description: 'security-group' }] },
   async ({ deploy, reachability }) => {
     const built = await deploy('topologies/sg-stateful.yaml');
     const workloads = ['client', 'server', 'open', 'mute'];

@@ -8,7 +8,7 @@ import { expect, test } from '../../../fixtures';
  */
 test(
   'security group: a port in two groups admits the union of their rules',
-  { tag: ['@regression', '@sg'], annotation: [{ type: 'id', description: 'NV-SG-006' }] },
+  { tag: ['@regression', '@sg'], annotation: [{ type: 'id', description: 'NV-SG-006' }, { type: 'requires', description: 'security-group' }] },
   async ({ deploy, reachability }) => {
     const built = await deploy('topologies/sg-two-groups.yaml');
     const matrix = await reachability(built, {
