@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { buildVmware, VMWARE_CACHE } from '../lab/integrations/vmware/build';
 import { allowDhclientInWorkloads, DEBIAN_PACKAGES, installPackages, OPENSTACK_PACKAGES } from '../util/setup';
 
 /** `netvet setup`: installs the Debian packages netvet needs (what is already there is skipped). */
@@ -7,9 +8,11 @@ export function registerSetup(program: Command): void {
     .command('setup')
     .description('install the Debian packages netvet needs (apt-get; needs root)')
     .option('--openstack', 'also the OpenStack lab profile and GUI tests: Keystone, Neutron, MariaDB, Horizon, Chromium')
-    .action(async (opts: { openstack?: boolean }) => {
+    .option('--vmware', `also the VMware lab profile: Debian's Go, then vcsim and govc built once from Debian's govmomi source into ${VMWARE_CACHE}`)
+    .action(async (opts: { openstack?: boolean; vmware?: boolean }) => {
       const installed = await installPackages((line) => console.log(line), opts.openstack ? [...DEBIAN_PACKAGES, ...OPENSTACK_PACKAGES] : DEBIAN_PACKAGES);
       console.log(installed.length ? `installed: ${installed.join(' ')}` : 'all Debian packages netvet needs are installed');
       await allowDhclientInWorkloads((line) => console.log(line));
+      if (opts.vmware) console.log((await buildVmware((line) => console.log(line))) ? `built vcsim and govc in ${VMWARE_CACHE}` : `vcsim and govc are built (${VMWARE_CACHE})`);
     });
 }

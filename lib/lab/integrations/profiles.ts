@@ -1,4 +1,5 @@
 import { openstackProfile } from './openstack/profile';
+import { vmwareProfile } from './vmware/profile';
 
 /**
  * The lab profile sections that put a real orchestrator (or a second SDN) on the lab, by key: one
@@ -7,4 +8,5 @@ import { openstackProfile } from './openstack/profile';
  */
 export const INTEGRATION_PROFILES = {
   openstack: openstackProfile,
+  vmware: vmwareProfile,
 };

@@ -1,0 +1,14 @@
+import type { LabIntegration } from '../types';
+import { requireVmwareBuilt } from './build';
+import { buildVcenter, describeVcenter, vcenterHost } from './vcenter';
+
+/** vCenter on the lab: vcsim with the compute chassis as its ESXi hosts, and the vCenter plugin wiring VMs into OVN. */
+export const vmwareIntegration: LabIntegration = {
+  key: 'vmware',
+  preflight: () => requireVmwareBuilt(),
+  stage: (plan) => `vCenter (vcsim) on ${vcenterHost(plan).name}: ESXi hosts ${plan.chassis.filter((c) => c.roles.includes('compute')).map((c) => c.name).join(', ')}`,
+  build: async (plan, journal, progress) => {
+    await buildVcenter(plan, journal, progress);
+  },
+  describe: describeVcenter,
+};
