@@ -101,7 +101,8 @@ export interface ObjectUpdate {
 /**
  * Watches objects through a PropertyCollector of its own (WaitForUpdatesEx): the first batch is
  * every object as it is, later ones what changed. `onUpdates` runs for each batch, in order,
- * until `signal` aborts; the collector is destroyed then.
+ * and at least every 5 s with none (a heartbeat for retries), until `signal` aborts; the
+ * collector is destroyed then.
  */
 export async function watch(client: Vim25Client, specs: SoapObject[], onUpdates: (updates: ObjectUpdate[]) => Promise<void>, signal: AbortSignal): Promise<void> {
   const { propertyCollector } = await client.serviceContent();
@@ -112,7 +113,10 @@ export async function watch(client: Vim25Client, specs: SoapObject[], onUpdates:
     let version = '';
     while (!signal.aborted) {
       const set = await client.call('WaitForUpdatesEx', collector, { version, options: { maxWaitSeconds: 5 } });
-      if (set === undefined || set === '') continue;
+      if (set === undefined || set === '') {
+        await onUpdates([]);
+        continue;
+      }
       version = text(child(set, 'version')) ?? version;
       const updates = list(child(set, 'filterSet')).flatMap((f) =>
         list(child(f, 'objectSet')).flatMap((o): ObjectUpdate[] => {
@@ -126,7 +130,7 @@ export async function watch(client: Vim25Client, specs: SoapObject[], onUpdates:
           return [{ kind: (text(child(o, 'kind')) ?? 'modify') as ObjectUpdate['kind'], obj, changes }];
         }),
       );
-      if (updates.length) await onUpdates(updates);
+      await onUpdates(updates);
     }
   } finally {
     await client.call('DestroyPropertyCollector', collector).catch(() => undefined);
