@@ -2,9 +2,10 @@ import { NetvetError } from '../util/errors';
 import { openstack } from './openstack';
 import { ovnNorthbound } from './ovn-northbound';
 import type { OrchestratorKind } from './types';
+import { vmware } from './vmware';
 
 /** Every driver netvet has: one folder and one line here each. The target schema's `orchestrator` values come from this list. */
-export const ORCHESTRATORS: readonly OrchestratorKind[] = [ovnNorthbound, openstack];
+export const ORCHESTRATORS: readonly OrchestratorKind[] = [ovnNorthbound, openstack, vmware];
 
 export const ORCHESTRATOR_NAMES = ORCHESTRATORS.map((k) => k.name) as [string, ...string[]];
 

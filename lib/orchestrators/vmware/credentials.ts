@@ -18,7 +18,7 @@ function parseEnvFile(text: string): Map<string, string> {
  * and CA certificates from its credentials file (govc's GOVC_* or the VSPHERE_* names), else from
  * the same variables in the environment. A password never comes from the target file itself.
  */
-export function vcenterLogin(section: NonNullable<Target['vmware']>, targetFile: string, env: NodeJS.ProcessEnv = process.env): VcenterLogin {
+export function vcenterLogin(section: NonNullable<Target['vmware']>, targetFile: string | undefined, env: NodeJS.ProcessEnv = process.env): VcenterLogin {
   const field = 'vmware.credentials';
   let values = new Map(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
   if (section.credentials) {

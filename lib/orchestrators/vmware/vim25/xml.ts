@@ -19,10 +19,13 @@ export const moref = (type: string, value: string): Moref => ({ type, value });
 export type SoapValue = string | number | boolean | Moref | SoapObject | SoapValue[] | undefined;
 export interface SoapObject {
   readonly $type?: string;
+  /** The text of a typed simple value (`{ $type: 'xsd:string', $text: 'x' }`, as an OptionValue's value). */
+  readonly $text?: string;
   readonly [field: string]: SoapValue;
 }
 
 const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
+const XSD = 'http://www.w3.org/2001/XMLSchema';
 const SOAP_ENV = 'http://schemas.xmlsoap.org/soap/envelope/';
 
 function isMoref(value: object): value is Moref {
@@ -38,8 +41,9 @@ function encode(value: SoapValue): unknown {
   if (isMoref(value)) return { '@_type': value.type, '#text': value.value };
   const out: Record<string, unknown> = {};
   if (value.$type) out['@_xsi:type'] = value.$type;
+  if (value.$text !== undefined) out['#text'] = value.$text;
   for (const [key, field] of Object.entries(value)) {
-    if (key === '$type' || field === undefined) continue;
+    if (key === '$type' || key === '$text' || field === undefined) continue;
     out[key] = encode(field);
   }
   return out;
@@ -51,7 +55,7 @@ const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '
 export function envelope(method: string, self: Moref, args: SoapObject = {}): string {
   const body = { '@_xmlns': 'urn:vim25', _this: encode(self), ...(encode(args) as object) };
   return `<?xml version="1.0" encoding="UTF-8"?>${builder.build({
-    'soapenv:Envelope': { '@_xmlns:soapenv': SOAP_ENV, '@_xmlns:xsi': XSI, 'soapenv:Body': { [method]: body } },
+    'soapenv:Envelope': { '@_xmlns:soapenv': SOAP_ENV, '@_xmlns:xsi': XSI, '@_xmlns:xsd': XSD, 'soapenv:Body': { [method]: body } },
   })}`;
 }
 

@@ -1,0 +1,23 @@
+import type { OrchestratorKind } from '../types';
+
+/**
+ * What this driver leaves to the SDN beside vCenter and does not drive yet (routers, NAT, floating
+ * IPs, policies, chains, mirrors), what guests configure statically (no DHCP), and what vCenter
+ * cannot choose (the encapsulation).
+ */
+const UNDRIVEN = new Set(['gateway', 'snat', 'fip', 'nat:port-forwarding', 'ha:gateway', 'dhcp', 'policy', 'service-chain', 'mirror', 'encap:switchable']);
+
+/** vCenter: distributed port groups and VMs, wired into the SDN by its vCenter plugin. */
+export const vmware: OrchestratorKind = {
+  name: 'vmware',
+  summary: 'builds networks as distributed port groups and workloads as VMs through the vSphere API (vim25); the SDN beside vCenter wires them',
+  builds: [],
+  keeps: (capability, target) => !UNDRIVEN.has(capability) && !capability.startsWith('gui:') && (!capability.startsWith('encap:') || capability === `encap:${target.encapsulation.current}`),
+  problem: (target) =>
+    !target.vmware
+      ? "add vmware: { url, credentials, datacenter, cluster, distributedSwitch, datastore } to the target file, or bring up the vCenter lab ('netvet lab up --name vc --profile topologies/labs/vmware.yaml')"
+      : !target.ovn
+        ? 'the SDN beside vCenter is OVN: add ovn.northbound to the target file'
+        : undefined,
+  open: async (target, hosts) => new (await import('./driver')).VmwareOrchestrator(target, hosts),
+};
