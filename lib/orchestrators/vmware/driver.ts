@@ -29,7 +29,7 @@ type Undo = z.infer<typeof undoRecord>;
 /** Access VLANs of a deployment's port groups start here, one per network (the SDN isolates them; the VLAN only tags the host-local leg). */
 const FIRST_VLAN = 100;
 /** How long the SDN beside vCenter may take to follow a change (wire a powered-on VM, move a migrated one). */
-const SDN_FOLLOWS_MS = 60_000;
+const SDN_FOLLOWS_MS = 30_000;
 
 /**
  * vCenter as the orchestrator, with the SDN beside it (as NSX or Tungsten Fabric integrate):
