@@ -309,15 +309,19 @@ export class VmwareOrchestrator implements Orchestrator {
   }
 }
 
-/** Routers, security groups, floating IPs and policies belong to the SDN beside vCenter, which this driver does not drive yet. */
+/**
+ * Routers, security groups and floating IPs belong to the SDN beside vCenter, which this driver
+ * does not drive yet; nor does it serve DHCP (guests are configured from their metadata).
+ */
 function refuseWhatVcenterDoesNotBuild(topology: Topology): void {
   const sections = [
     ['routers', topology.routers.length],
     ['security groups', topology.securityGroups.length],
     ['floating IPs', topology.floatingIps.length],
+    ['ports configured by DHCP', topology.workloads.flatMap((w) => w.ports).filter((p) => p.dhcp).length],
   ] as const;
   const present = sections.filter(([, n]) => n > 0).map(([what]) => what);
   if (present.length) {
-    throw new NetvetError(`topology ${topology.name} has ${present.join(', ')}, which the vmware driver does not build`, 'have the scenario ask for the capability it needs (snat, fip), so it skips on a vCenter target', { file: topology.file });
+    throw new NetvetError(`topology ${topology.name} has ${present.join(', ')}, which the vmware driver does not build`, 'have the scenario ask for the capability it needs (snat, fip, dhcp), so it skips on a vCenter target', { file: topology.file });
   }
 }

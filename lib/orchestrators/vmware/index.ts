@@ -1,4 +1,6 @@
+import { NetvetError } from '../../util/errors';
 import type { OrchestratorKind } from '../types';
+import { vcenterLogin } from './credentials';
 
 /**
  * What this driver leaves to the SDN beside vCenter and does not drive yet (routers, NAT, floating
@@ -18,6 +20,17 @@ export const vmware: OrchestratorKind = {
       ? "add vmware: { url, credentials, datacenter, cluster, distributedSwitch, datastore } to the target file, or bring up the vCenter lab ('netvet lab up --name vc --profile topologies/labs/vmware.yaml')"
       : !target.ovn
         ? 'the SDN beside vCenter is OVN: add ovn.northbound to the target file'
-        : undefined,
+        : credentialsProblem(target.vmware),
   open: async (target, hosts) => new (await import('./driver')).VmwareOrchestrator(target, hosts),
 };
+
+/** Why the section's credentials cannot log in (a missing or world-readable file, no password), before anything connects. */
+function credentialsProblem(section: Parameters<typeof vcenterLogin>[0]): string | undefined {
+  try {
+    vcenterLogin(section, undefined);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof NetvetError)) throw error;
+    return `${error.message}: ${error.fix ?? ''}`;
+  }
+}
