@@ -139,13 +139,19 @@ export class VmwareOrchestrator implements Orchestrator {
 
   /** Polls until `done`; fails naming what the SDN beside vCenter did not do. */
   private async untilSdn(what: string, done: () => Promise<boolean>): Promise<void> {
+    if (!(await this.sdnFollowed(done))) {
+      throw new NetvetError(`the SDN beside vCenter did not follow within ${SDN_FOLLOWS_MS / 1000} s: no ${what}`, "check the SDN's vCenter plugin (on the lab: vc1/vcenter-plugin.out in the lab's folder)");
+    }
+  }
+
+  /** Polls until `done` for as long as the SDN may take; false when it did not follow. */
+  private async sdnFollowed(done: () => Promise<boolean>): Promise<boolean> {
     const deadline = Date.now() + SDN_FOLLOWS_MS;
     while (!(await done())) {
-      if (Date.now() > deadline) {
-        throw new NetvetError(`the SDN beside vCenter did not follow within ${SDN_FOLLOWS_MS / 1000} s: no ${what}`, "check the SDN's vCenter plugin (on the lab: vc1/vcenter-plugin.out in the lab's folder)");
-      }
+      if (Date.now() > deadline) return false;
       await sleep(100);
     }
+    return true;
   }
 
   private netns(prefix: string, workload: string): string {
@@ -224,7 +230,10 @@ export class VmwareOrchestrator implements Orchestrator {
     return { ...deployment, workloads: { ...deployment.workloads, [workload.name]: workload } };
   }
 
-  /** Powers off (when on) and destroys a VM by name, then waits for the SDN to drop its ports; a VM already gone is fine. */
+  /**
+   * Powers off (when on) and destroys a VM by name, then gives the SDN time to drop its ports; what
+   * the SDN keeps (its plugin stopped) the sweep removes and reports. A VM already gone is fine.
+   */
   private async destroyVm(name: string): Promise<boolean> {
     const vm = (await namedWithPrefix(this.client, 'VirtualMachine', name)).find((v) => v.name === name);
     if (!vm) return false;
@@ -232,7 +241,7 @@ export class VmwareOrchestrator implements Orchestrator {
       await awaitTask(this.client, await this.client.call('PowerOffVM_Task', vm.ref), `powering off VM ${name}`);
     }
     await awaitTask(this.client, await this.client.call('Destroy_Task', vm.ref), `destroying VM ${name}`);
-    await this.untilSdn(`removal of the logical ports of VM ${name}`, async () => !(await listNorthbound(this.northbound, 'Logical_Switch_Port', ['name'])).some((r) => r.name.startsWith(`${name}-`)));
+    await this.sdnFollowed(async () => !(await listNorthbound(this.northbound, 'Logical_Switch_Port', ['name'])).some((r) => r.name.startsWith(`${name}-`)));
     return true;
   }
 
@@ -240,7 +249,7 @@ export class VmwareOrchestrator implements Orchestrator {
     const group = (await namedWithPrefix(this.client, 'DistributedVirtualPortgroup', name)).find((g) => g.name === name);
     if (!group) return false;
     await awaitTask(this.client, await this.client.call('Destroy_Task', group.ref), `destroying port group ${name}`);
-    await this.untilSdn(`removal of logical switch ${name}`, async () => !(await listNorthbound(this.northbound, 'Logical_Switch', ['name'])).some((r) => r.name === name));
+    await this.sdnFollowed(async () => !(await listNorthbound(this.northbound, 'Logical_Switch', ['name'])).some((r) => r.name === name));
     return true;
   }
 
