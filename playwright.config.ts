@@ -47,7 +47,7 @@ export default defineConfig<object, TargetOptions>({
     // scenarios (power, vMotion, faults) and the scenarios whose topologies vCenter builds (networks and VMs);
     // only when asked for by name, as `openstack`.
     ...(vmwareAsked
-      ? [{ name: 'vmware', testDir: 'tests', testMatch: ['vmware/**/*.spec.ts', 'scenarios/l2/**/*.spec.ts'], grepInvert: /@serial(\s|$)/, timeout: 180_000, use: { driver: 'vmware', lab: 'vc' } }]
+      ? [{ name: 'vmware', testDir: 'tests', testMatch: ['vmware/**/*.spec.ts', 'scenarios/{l2,l3,nat,tenancy,routes}/**/*.spec.ts'], grepInvert: /@serial(\s|$)/, timeout: 180_000, use: { driver: 'vmware', lab: 'vc' } }]
       : []),
     // The upgrade tier: pre, run, post in order, against one target, alone.
     { name: 'upgrade', testDir: 'tests/upgrade', workers: 1, timeout: 1_800_000 },

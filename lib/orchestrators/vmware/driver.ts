@@ -9,10 +9,11 @@ import type { Target } from '../../target/schema';
 import type { Topology, Workload } from '../../topology';
 import { NetvetError } from '../../util/errors';
 import { run } from '../../util/exec';
-import type { RunJournal } from '../journal';
+import { RunJournal } from '../journal';
+import { orchestratorKind } from '../registry';
 import { placeWorkloads } from '../shared/placement';
 import { sweepWorkloads } from '../shared/workload';
-import type { Bindings, DeployedWorkload, Deployment, Facets, Orchestrator } from '../types';
+import type { Bindings, DeployedRouter, DeployedWorkload, Deployment, Facets, Orchestrator } from '../types';
 import { vcenterLogin } from './credentials';
 import './facet';
 import { metadataOptions, type GuestMetadata } from './guest-metadata';
@@ -22,8 +23,8 @@ import { Vim25Client } from './vim25/client';
 import { awaitTask, retrieveOne } from './vim25/properties';
 import { asMoref, text, type Moref } from './vim25/xml';
 
-/** Undo records of this driver: a VM or a port group, by name. */
-const undoRecord = z.union([z.object({ vm: z.string() }).strict(), z.object({ portgroup: z.string() }).strict()]);
+/** Undo records of this driver: a VM or a port group by name, or what the SDN built beside vCenter (its own run journal, by prefix). */
+const undoRecord = z.union([z.object({ vm: z.string() }).strict(), z.object({ portgroup: z.string() }).strict(), z.object({ sdn: z.string() }).strict()]);
 type Undo = z.infer<typeof undoRecord>;
 
 /** Access VLANs of a deployment's port groups start here, one per network (the SDN isolates them; the VLAN only tags the host-local leg). */
@@ -36,6 +37,9 @@ const SDN_FOLLOWS_MS = 30_000;
  * networks are distributed port groups, workloads VMs with a NIC per port on the ESXi hosts
  * the topology's placement picks; the SDN's vCenter plugin turns them into logical switches and
  * ports. Each VM's addresses travel as guest metadata (cloud-init's VMware datasource format).
+ * Routers (and their gateways, SNAT) are the SDN's: built through its own driver (ovn-northbound,
+ * opened through the registry) first, on logical switches the port groups are then named after,
+ * which the plugin adopts.
  */
 export class VmwareOrchestrator implements Orchestrator {
   readonly name = 'vmware';
@@ -46,9 +50,10 @@ export class VmwareOrchestrator implements Orchestrator {
       migrate: (deployment, workload, host) => this.migrate(deployment, workload, host),
     },
   };
-  readonly bindings: Bindings = { ovn: (deployment): Promise<OvnNames> => Promise.resolve(this.ovnNames(deployment)) };
+  readonly bindings: Bindings = { ovn: (deployment) => this.ovnNames(deployment) };
   private readonly client: Vim25Client;
   private inventoryOnce?: Promise<VcenterInventory>;
+  private sdnOnce?: Promise<Orchestrator>;
 
   constructor(
     private readonly target: Target,
@@ -70,8 +75,24 @@ export class VmwareOrchestrator implements Orchestrator {
     return this.inventoryOnce;
   }
 
+  /** The driver of the SDN beside vCenter, which builds routers. */
+  private sdn(): Promise<Orchestrator> {
+    this.sdnOnce ??= orchestratorKind('ovn-northbound').open(this.target, this.hosts);
+    return this.sdnOnce;
+  }
+
   async reachable(): Promise<void> {
-    await this.inventory();
+    await Promise.all([this.inventory(), this.sdn().then((sdn) => sdn.reachable())]);
+  }
+
+  /** What the SDN builds of a topology: its networks and routers, under `sdnPrefix(prefix)`, in a run journal of its own. */
+  private async buildSdnSide(topology: Topology, journal: RunJournal): Promise<Record<string, DeployedRouter>> {
+    const header = journal.header();
+    const prefix = sdnPrefix(journal.prefix);
+    const plan: Topology = { ...topology, workloads: [], floatingIps: [], placement: [] };
+    journal.record(`the SDN's networks and routers (${prefix})`, { sdn: prefix } satisfies Undo);
+    const sdnJournal = RunJournal.create(prefix, { targetFile: header?.targetFile ?? '', orchestrator: 'ovn-northbound', topologyFile: header?.topologyFile ?? '', plan });
+    return (await (await this.sdn()).apply(plan, sdnJournal)).routers;
   }
 
   async apply(topology: Topology, journal: RunJournal): Promise<Deployment> {
@@ -79,15 +100,16 @@ export class VmwareOrchestrator implements Orchestrator {
     const inventory = await this.inventory();
     const { prefix } = journal;
     const placement = placeWorkloads(topology, this.target.hosts, this.target.name);
+    const routers = await this.buildSdnSide(topology, journal);
     for (const [i, network] of topology.networks.entries()) {
-      const name = `${prefix}${network.name}`;
+      const name = `${sdnPrefix(prefix)}${network.name}`;
       journal.record(`port group ${name}`, { portgroup: name } satisfies Undo);
       await awaitTask(this.client, await this.client.call('AddDVPortgroup_Task', inventory.distributedSwitch, { spec: [portgroupSpec(name, FIRST_VLAN + i)] }), `creating port group ${name}`);
     }
     const keys = await this.portgroupKeys(prefix);
     await this.untilSdn(`logical switches for the port groups of ${prefix}`, async () => {
       const switches = new Set((await listNorthbound(this.northbound, 'Logical_Switch', ['name'])).map((r) => r.name));
-      return topology.networks.every((n) => switches.has(`${prefix}${n.name}`));
+      return topology.networks.every((n) => switches.has(`${sdnPrefix(prefix)}${n.name}`));
     });
     const authorizedKey = await authorizedKeyOf(this.target.access.ssh.privateKey);
     const workloads: Record<string, DeployedWorkload> = {};
@@ -98,7 +120,7 @@ export class VmwareOrchestrator implements Orchestrator {
         const spec = vmConfigSpec({
           name,
           datastore: inventory.datastore,
-          nics: w.ports.map((p) => ({ mac: p.mac, switchUuid: inventory.switchUuid, portgroupKey: keys.get(`${prefix}${p.network}`)! })),
+          nics: w.ports.map((p) => ({ mac: p.mac, switchUuid: inventory.switchUuid, portgroupKey: keys.get(`${sdnPrefix(prefix)}${p.network}`)! })),
           extraConfig: metadataOptions(this.metadata(w, authorizedKey)),
         });
         journal.record(`VM ${name} on ${host}`, { vm: name } satisfies Undo);
@@ -110,7 +132,7 @@ export class VmwareOrchestrator implements Orchestrator {
       }),
     );
     await run(['ovn-nbctl', `--db=${this.northbound}`, '--timeout=30', '--wait=hv', 'sync'], { timeoutMs: 35_000 });
-    return { topology, prefix, workloads, routers: {}, floatingIps: {} };
+    return { topology, prefix, workloads, routers, floatingIps: {} };
   }
 
   /** What the guest is told: hostname, each NIC's address (static) or DHCP, the default route on the first, the keys that log in. */
@@ -249,8 +271,14 @@ export class VmwareOrchestrator implements Orchestrator {
     const group = (await namedWithPrefix(this.client, 'DistributedVirtualPortgroup', name)).find((g) => g.name === name);
     if (!group) return false;
     await awaitTask(this.client, await this.client.call('Destroy_Task', group.ref), `destroying port group ${name}`);
-    await this.sdnFollowed(async () => !(await listNorthbound(this.northbound, 'Logical_Switch', ['name'])).some((r) => r.name === name));
+    // The SDN's plugin lets go of the switch: removes it, or, when it is the SDN's own, its mark of the port group.
+    await this.sdnFollowed(async () => !(await listNorthbound(this.northbound, 'Logical_Switch', ['name', 'external_ids'])).some((r) => r.name === name && r.external_ids.includes('vcenter-portgroup')));
     return true;
+  }
+
+  private async undoSdnSide(sdnJournal: RunJournal): Promise<void> {
+    await (await this.sdn()).undo(sdnJournal);
+    sdnJournal.remove();
   }
 
   /** Undoes newest first; one failure does not stop the rest. */
@@ -260,7 +288,8 @@ export class VmwareOrchestrator implements Orchestrator {
     for (const entry of journal.undoEntries(undoRecord)) {
       try {
         if ('vm' in entry.undo) await this.destroyVm(entry.undo.vm);
-        else await this.destroyPortgroup(entry.undo.portgroup);
+        else if ('portgroup' in entry.undo) await this.destroyPortgroup(entry.undo.portgroup);
+        else await this.undoSdnSide(new RunJournal(entry.undo.sdn));
       } catch (error) {
         failures.push(`${entry.what}: ${error instanceof Error ? error.message : String(error)}`);
       }
@@ -278,6 +307,7 @@ export class VmwareOrchestrator implements Orchestrator {
       const swept = await sweepWorkloads(this.hosts.shell(host.name), `${this.target.workloads.namespacePrefix}${prefix}`, prefix, host.integrationBridge!);
       removed.push(...swept.map((what) => `${what} on ${host.name}`));
     }
+    removed.push(...(await (await this.sdn()).sweep(prefix)));
     const switches = (await listNorthbound(this.northbound, 'Logical_Switch', ['name'])).filter((r) => r.name.startsWith(prefix)).map((r) => r.name);
     if (switches.length) await run(['ovn-nbctl', `--db=${this.northbound}`, '--timeout=20', ...switches.flatMap((s, i) => [...(i ? ['--'] : []), '--if-exists', 'ls-del', s])], { timeoutMs: 25_000 });
     removed.push(...switches.map((s) => `logical switch ${s}`));
@@ -297,7 +327,8 @@ export class VmwareOrchestrator implements Orchestrator {
       if (!host) throw new NetvetError(`VM ${prefix}${w.name} runs on no host of the cluster`, `destroy it and apply it again: netvet topology destroy --prefix ${prefix}`);
       workloads[w.name] = await this.wired(prefix, w, host);
     }
-    return { topology, prefix, workloads, routers: {}, floatingIps: {} };
+    const routers = topology.routers.length ? (await (await this.sdn()).reattach(new RunJournal(sdnPrefix(prefix)))).routers : {};
+    return { topology, prefix, workloads, routers, floatingIps: {} };
   }
 
   /** vCenter's view of the deployment's VMs: host, power state, NICs. */
@@ -312,19 +343,24 @@ export class VmwareOrchestrator implements Orchestrator {
     return [{ name: 'vCenter VMs', body: lines.join('\n') || '(none)' }];
   }
 
-  /** How OVN names what the plugin made: a network's logical switch carries its port group's name; no routers. */
-  private ovnNames(deployment: Deployment): OvnNames {
-    return { switchOf: (network) => `${deployment.prefix}${network}`, gatewayOf: () => undefined, routerOf: (router) => `${deployment.prefix}${router}` };
+  /** How OVN names the deployment: switches and routers as the SDN's driver named them, each VM NIC's port as the plugin did (`<vm>-<index>`). */
+  private async ovnNames(deployment: Deployment): Promise<OvnNames> {
+    const sdn = (await this.sdn()).bindings.ovn;
+    if (!sdn) throw new NetvetError('the SDN beside vCenter gives no OVN names', 'the vmware driver runs beside the ovn-northbound driver of an OVN target');
+    const names = await sdn({ ...deployment, prefix: sdnPrefix(deployment.prefix) });
+    return { ...names, logicalPortOf: (workload, index) => `${deployment.prefix}${workload}-${index}` };
   }
 }
 
+/** The prefix of what the SDN builds beside vCenter for deployment `prefix` (its switches give the port groups their names). */
+const sdnPrefix = (prefix: string) => `${prefix}sdn-`;
+
 /**
- * Routers, security groups and floating IPs belong to the SDN beside vCenter, which this driver
- * does not drive yet; nor does it serve DHCP (guests are configured from their metadata).
+ * Security groups and floating IPs belong to the SDN beside vCenter and bind to the VMs' ports,
+ * which this driver does not drive yet; nor does it serve DHCP (guests are configured from their metadata).
  */
 function refuseWhatVcenterDoesNotBuild(topology: Topology): void {
   const sections = [
-    ['routers', topology.routers.length],
     ['security groups', topology.securityGroups.length],
     ['floating IPs', topology.floatingIps.length],
     ['ports configured by DHCP', topology.workloads.flatMap((w) => w.ports).filter((p) => p.dhcp).length],

@@ -3,11 +3,11 @@ import type { OrchestratorKind } from '../types';
 import { vcenterLogin } from './credentials';
 
 /**
- * What this driver leaves to the SDN beside vCenter and does not drive yet (routers, NAT, floating
- * IPs, policies, chains, mirrors), what guests configure statically (no DHCP), and what vCenter
- * cannot choose (the encapsulation).
+ * What binds to VM ports in the SDN beside vCenter and this driver does not drive yet (floating
+ * IPs, port forwarding, policies, chains, mirrors), what guests configure statically (no DHCP), and
+ * what vCenter cannot choose (the encapsulation). Routers, their gateways and SNAT are the SDN's.
  */
-const UNDRIVEN = new Set(['gateway', 'snat', 'fip', 'nat:port-forwarding', 'ha:gateway', 'dhcp', 'policy', 'service-chain', 'mirror', 'encap:switchable']);
+const UNDRIVEN = new Set(['fip', 'nat:port-forwarding', 'dhcp', 'policy', 'service-chain', 'mirror', 'encap:switchable']);
 
 /** vCenter: distributed port groups and VMs, wired into the SDN by its vCenter plugin. */
 export const vmware: OrchestratorKind = {

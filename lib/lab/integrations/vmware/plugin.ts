@@ -47,7 +47,8 @@ const workloadDir = (netns: string) => `/run/netvet/workloads/${netns}`;
  */
 export class VcenterPlugin {
   private readonly state = new VcenterState();
-  private readonly switches = new Map<string, string>();
+  /** Port group key to its logical switch, and whether the switch was there before (the SDN's own, adopted). */
+  private readonly switches = new Map<string, { name: string; adopted: boolean }>();
   private readonly wired = new Map<string, Wired>();
 
   constructor(private readonly setup: PluginSetup) {}
@@ -74,9 +75,9 @@ export class VcenterPlugin {
     }
   }
 
-  private nbctl(commands: string[][]): Promise<unknown> {
+  private async nbctl(commands: string[][]): Promise<string> {
     const argv = ['ovn-nbctl', `--db=${this.setup.northbound}`, '--timeout=20', ...commands.flatMap((c, i) => (i ? ['--', ...c] : c))];
-    return run(argv, { timeoutMs: 25_000 });
+    return (await run(argv, { timeoutMs: 25_000 })).stdout;
   }
 
   private async reconcile(): Promise<void> {
@@ -93,23 +94,29 @@ export class VcenterPlugin {
     }
   }
 
+  /**
+   * A port group with an access VLAN is the logical switch of its name: the SDN's own when it made
+   * one (its routers attach there), else one the plugin makes. When the port group goes, the
+   * plugin removes a switch it made and only its marks from one it adopted.
+   */
   private async reconcileSwitches(): Promise<void> {
     const groups = this.state.portGroups().filter((pg) => pg.vlan !== undefined);
     for (const pg of groups) {
-      if (this.switches.get(pg.key) === pg.name) continue;
+      if (this.switches.get(pg.key)?.name === pg.name) continue;
+      const adopted = (await this.nbctl([['--bare', '--columns=_uuid', 'find', 'logical_switch', `name=${pg.name}`]])).trim() !== '';
       await this.nbctl([
         ['--may-exist', 'ls-add', pg.name],
         ['set', 'logical_switch', pg.name, `external_ids:vcenter-portgroup=${pg.key}`, `external_ids:vcenter-vlan=${pg.vlan}`],
       ]);
-      this.switches.set(pg.key, pg.name);
-      this.setup.log(`port group ${pg.name} (VLAN ${pg.vlan}) is logical switch ${pg.name}`);
+      this.switches.set(pg.key, { name: pg.name, adopted });
+      this.setup.log(`port group ${pg.name} (VLAN ${pg.vlan}) is ${adopted ? "the SDN's" : 'new'} logical switch ${pg.name}`);
     }
     const present = new Set(groups.map((pg) => pg.key));
-    for (const [key, name] of [...this.switches]) {
+    for (const [key, { name, adopted }] of [...this.switches]) {
       if (present.has(key)) continue;
-      await this.nbctl([['--if-exists', 'ls-del', name]]);
+      await this.nbctl(adopted ? [['--if-exists', 'remove', 'logical_switch', name, 'external_ids', 'vcenter-portgroup', 'vcenter-vlan']] : [['--if-exists', 'ls-del', name]]);
       this.switches.delete(key);
-      this.setup.log(`port group ${name} is gone: logical switch removed`);
+      this.setup.log(`port group ${name} is gone: ${adopted ? 'its marks removed from the logical switch' : 'logical switch removed'}`);
     }
   }
 
@@ -139,7 +146,7 @@ export class VcenterPlugin {
     });
     await this.nbctl(
       ports.flatMap((p) => [
-        ['--may-exist', 'lsp-add', this.switches.get(p.nic.portgroupKey)!, p.logicalPort],
+        ['--may-exist', 'lsp-add', this.switches.get(p.nic.portgroupKey)!.name, p.logicalPort],
         ['lsp-set-addresses', p.logicalPort, p.address === '0.0.0.0' ? p.mac : `${p.mac} ${p.address}`],
         ['set', 'logical_switch_port', p.logicalPort, `external_ids:vcenter-vm=${name}`],
       ]),
