@@ -107,9 +107,10 @@ export class VmwareOrchestrator implements Orchestrator {
       await awaitTask(this.client, await this.client.call('AddDVPortgroup_Task', inventory.distributedSwitch, { spec: [portgroupSpec(name, FIRST_VLAN + i)] }), `creating port group ${name}`);
     }
     const keys = await this.portgroupKeys(prefix);
+    // The plugin has taken each port group on as the SDN's switch of its name (and marked it so).
     await this.untilSdn(`logical switches for the port groups of ${prefix}`, async () => {
-      const switches = new Set((await listNorthbound(this.northbound, 'Logical_Switch', ['name'])).map((r) => r.name));
-      return topology.networks.every((n) => switches.has(`${sdnPrefix(prefix)}${n.name}`));
+      const mapped = new Set((await listNorthbound(this.northbound, 'Logical_Switch', ['name', 'external_ids'])).filter((r) => r.external_ids.includes('vcenter-portgroup')).map((r) => r.name));
+      return topology.networks.every((n) => mapped.has(`${sdnPrefix(prefix)}${n.name}`));
     });
     const authorizedKey = await authorizedKeyOf(this.target.access.ssh.privateKey);
     const workloads: Record<string, DeployedWorkload> = {};
