@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { defineConfig } from '@playwright/test';
 import type { TargetOptions } from './fixtures/target';
+import { ensureRunSecretPrefix } from './lib/util/secrets';
 
 // One id per run, shared by every worker: it prefixes everything the run creates on the target.
 process.env.NETVET_RUN ??= randomBytes(2).toString('hex');
+// The prefix of every password the run makes, so its reports can redact them (lib/util/secrets.ts).
+ensureRunSecretPrefix();
 
 /**
  * Projects: `framework` holds netvet's own tests (units, the lab, scenarios broken on purpose);
@@ -27,9 +30,12 @@ export default defineConfig<object, TargetOptions>({
   workers: 2,
   outputDir: 'reports/test-results',
   reporter: [
+    // First: every reporter after it sees step titles and attachments with the run's passwords redacted.
+    ['./lib/report/redaction-reporter.ts'],
     ['list'],
     ['allure-playwright', { resultsDir: 'reports/allure-results', detail: true, suiteTitle: false }],
     ['./lib/report/summary-reporter.ts'],
+    ['./lib/report/catalog-reporter.ts'],
   ],
   projects: [
     { name: 'framework', testDir: 'tests/framework', timeout: 300_000 },

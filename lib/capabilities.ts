@@ -26,6 +26,7 @@ const COUNTS = Array.from({ length: 16 }, (_, i) => String(i + 1));
 export const CAPABILITIES: readonly Capability[] = [
   { name: 'ssh:hosts', meaning: 'every host of the target is reachable over SSH from the runner', providedBy: 'target fact (every lab)' },
   { name: 'dhcp', meaning: 'workloads get their addresses by DHCP from the SDN', providedBy: 'target fact (every lab)' },
+  { name: 'external:host', meaning: 'a host on the external network (role external): scenarios run responders and captures on it over SSH', providedBy: 'target fact (derived from hosts)' },
   { name: 'gateway', meaning: 'a gateway chassis connects routers to the external network', providedBy: 'target fact (lab profile with a gateway)' },
   { name: 'snat', meaning: 'routers translate source addresses towards the external network', providedBy: 'target fact (lab profile with a gateway)' },
   { name: 'fip', meaning: 'floating IPs: a workload reachable from outside at an external address', providedBy: 'target fact (lab profile with a gateway)' },

@@ -14,6 +14,7 @@ const SECTION_CAPABILITY: Record<OptionalSection, string> = { policies: 'policy'
  */
 export function capabilitiesOf(target: Target, sdn: SdnKind, driver: OrchestratorKind): string[] {
   const declared = target.capabilities.filter((c) => !c.startsWith('orchestrator:') && !c.startsWith('sdn:'));
-  const offered = [...declared, ...placementCapabilities(target.hosts), ...sdn.capabilities(target), ...driver.builds.map((s) => SECTION_CAPABILITY[s])];
+  const external = target.hosts.some((h) => h.roles.includes('external')) ? ['external:host'] : [];
+  const offered = [...declared, ...placementCapabilities(target.hosts), ...external, ...sdn.capabilities(target), ...driver.builds.map((s) => SECTION_CAPABILITY[s])];
   return [...new Set([`sdn:${sdn.name}`, `orchestrator:${driver.name}`, ...offered.filter((c) => driver.keeps(c, target))])];
 }

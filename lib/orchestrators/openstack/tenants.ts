@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { RunJournal } from '../journal';
 import type { Undo } from './cleanup';
 import type { Credentials } from './credentials';
@@ -6,6 +5,7 @@ import type { Keystone } from './keystone';
 import { Neutron } from './neutron';
 import { Nova } from './nova';
 import { Session } from './session';
+import { runPassword } from '../../util/secrets';
 
 /** One topology tenant as a Keystone project of its own, with a member user that acts in it. */
 export interface Tenant {
@@ -36,7 +36,7 @@ export async function createTenant(
   journal.record(`project ${name}`, { project: name } satisfies Undo);
   const project = await keystone.createProject(name, domainId, description);
   journal.record(`user ${name}`, { user: name } satisfies Undo);
-  const password = randomBytes(18).toString('base64url');
+  const password = runPassword();
   const user = await keystone.createUser(name, password, domainId, project.id);
   await keystone.assignRole(project.id, user.id, await keystone.roleId('member'));
   const session = new Session({

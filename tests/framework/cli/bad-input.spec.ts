@@ -1,9 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { expect, test, type TestInfo } from '@playwright/test';
+import { RunJournal } from '../../../lib/orchestrators/journal';
+import { loadTopology } from '../../../lib/topology';
 import { run, type ExecResult } from '../../../lib/util/exec';
 import { NETVET, netvet } from '../support/cli';
 
@@ -121,4 +123,32 @@ test('netvet --version prints the version in package.json', async () => {
   const { version } = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
   const result = await netvet(['--version']);
   expect(result).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+});
+
+test('topology destroy and explain leave a deployment of a run still going alone; a dead run\'s is theirs', async ({}, testInfo) => {
+  const state = await mkdtemp(join(tmpdir(), 'netvet-state-'));
+  const saved = process.env.NETVET_STATE_DIR;
+  process.env.NETVET_STATE_DIR = state;
+  try {
+    const env = { ...process.env, NETVET_STATE_DIR: state };
+    const topology = 'topologies/security-group.yaml';
+    const plan = await loadTopology(topology, { macSeed: 'nvg-' });
+    // This test's own worker is the run: alive for as long as the commands below take.
+    const going = RunJournal.create('nvg-', { targetFile: '/nonexistent/target.yaml', orchestrator: 'ovn-northbound', topologyFile: resolve(topology), plan });
+    for (const args of [['topology', 'destroy', topology], ['explain', topology, 'client', 'server', 'icmp']]) {
+      const output = await refused(testInfo, args, 'belong to runs still going: nvg- (run', env);
+      expect(output).toContain('fix: wait for those runs to end');
+    }
+    expect(RunJournal.all().map((r) => r.journal.prefix)).toEqual(['nvg-']);
+
+    // The same journal once its run is gone (a PID that has exited): destroy takes it, and goes on to its target.
+    const exited = spawnSync('true').pid;
+    const lines = (await readFile(going.file, 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    await writeFile(going.file, lines.map((l) => JSON.stringify(l.kind === 'header' ? { ...l, pid: exited, owner: undefined } : l)).join('\n') + '\n');
+    const output = await refused(testInfo, ['topology', 'destroy', topology], '/nonexistent/target.yaml', env);
+    expect(output).not.toContain('still going');
+  } finally {
+    process.env.NETVET_STATE_DIR = saved;
+    await rm(state, { recursive: true, force: true });
+  }
 });

@@ -1,8 +1,14 @@
 import { expect } from '@playwright/test';
+import { readFileSync, statSync } from 'node:fs';
+import { parse } from 'yaml';
 import { runScenarios, test, whenAppears, type FrameworkLab } from '../support/lab';
 import { deleteAcl, findAcl } from '../support/northbound';
 import { adminNeutron, openstackLeftovers } from '../support/openstack';
 import type { Network } from '../../../lib/orchestrators/openstack/neutron';
+import { labDirOf } from '../support/cli';
+import { filesSince, secretsIn } from '../support/secrets';
+
+const ALLURE_RESULTS = 'reports/allure-results';
 
 /**
  * The scenarios through OpenStack, on an OpenStack lab of their own (Keystone, Neutron ML2/OVN,
@@ -20,13 +26,32 @@ test.use({ labProfile: 'topologies/labs/openstack.yaml' });
 /** Nothing of the child's runs is left in Nova, Keystone, Neutron, OVN or on the hosts; only the external network the lab made stays. */
 const expectNothingLeft = async (lab: FrameworkLab) => expect(await openstackLeftovers(lab, 'nv')).toEqual([]);
 
-test('control: the sanity tier and the GUI scenarios pass through OpenStack', async ({ lab }) => {
-  const { done } = runScenarios(['--grep', '@sanity(\\s|$)|@gui(\\s|$)'], lab.targetFile, {}, 'openstack');
+test('control: the sanity tier and the GUI scenarios pass through OpenStack; no password or session cookie in their reports', async ({ lab }) => {
+  const started = Date.now();
+  // With the reporters a user's run has: the redaction first, then Allure into reports/allure-results.
+  const { done } = runScenarios(['--grep', '@sanity(\\s|$)|@gui(\\s|$)'], lab.targetFile, {}, 'openstack', null);
   const result = await done;
   expect(result.code, result.output).toBe(0);
-  expect(result.output).toMatch(/\d+ passed/);
-  expect(result.output).not.toMatch(/\d+ failed/);
+  expect(result.output).toMatch(/[1-9]\d* passed, 0 failed/);
   await expectNothingLeft(lab);
+
+  // The child inherits this run's password prefix: every tenant password it made starts with it.
+  // Its Allure results (traces of the GUI scenarios among them) hold none, and no session cookie.
+  const reported = filesSince(ALLURE_RESULTS, started);
+  const passwords = new RegExp(`${process.env.NETVET_RUN_SECRET}[0-9a-f]+`);
+  expect(secretsIn(reported, [passwords, /sessionid=[A-Za-z0-9]/])).toEqual([]);
+  // The logins did type passwords: the steps that did show them masked, and traces were kept.
+  expect(reported.some((f) => f.endsWith('-result.json') && /"name":"Fill \\"\*{36}/.test(readFileSync(f, 'utf8'))), 'a login step with its password masked').toBe(true);
+  expect(reported.some((f) => f.endsWith('.zip')), 'a trace among the attachments').toBe(true);
+});
+
+test("the lab's OpenStack files: the admin password only in files of the owner's, and in no log", ({ lab }) => {
+  const admin = (parse(readFileSync(lab.target.openstack!.cloudsYaml!, 'utf8')) as { clouds: Record<string, { auth: { password: string } }> }).clouds[lab.target.openstack!.cloud!].auth.password;
+  const files = filesSince(labDirOf(lab.name), 0);
+  const holding = secretsIn(files, [admin]).map((f) => f.where);
+  expect(holding.length, 'files that hold the admin password (clouds.yaml, keystone.conf at least)').toBeGreaterThan(0);
+  expect(holding.filter((f) => (statSync(f).mode & 0o077) !== 0), 'readable by others than root').toEqual([]);
+  expect(holding.filter((f) => f.endsWith('.log')), 'logs').toEqual([]);
 });
 
 test("security group scenario fails when the ICMP ACL Neutron wrote is deleted behind Neutron's back", async ({ lab }) => {

@@ -58,10 +58,11 @@ export interface ScenarioRun {
  * Runs scenarios (Playwright filters: files, `--grep ...`) in a child Playwright against the given target, as CI would.
  * `reporter` replaces the line reporter (e.g. `line,json` with PLAYWRIGHT_JSON_OUTPUT_FILE in `env` to read every result).
  */
-export function runScenarios(filters: string[], targetFile: string, env: NodeJS.ProcessEnv = {}, project = 'scenarios', reporter = 'line'): { done: Promise<ScenarioRun>; pid: number } {
+/** `reporter` null: the config's own reporters (Allure and the redaction before it), as a user's run has them. */
+export function runScenarios(filters: string[], targetFile: string, env: NodeJS.ProcessEnv = {}, project = 'scenarios', reporter: string | null = 'line'): { done: Promise<ScenarioRun>; pid: number } {
   // A folder of its own: Playwright empties its output folder when a run starts, and the parent's is in use.
   const output = mkdtempSync(join(tmpdir(), 'netvet-child-'));
-  const child = spawn(process.execPath, [`${ROOT}/node_modules/@playwright/test/cli.js`, 'test', `--project=${project}`, ...filters, `--reporter=${reporter}`, '--workers=1', '--no-deps', `--output=${output}`], {
+  const child = spawn(process.execPath, [`${ROOT}/node_modules/@playwright/test/cli.js`, 'test', `--project=${project}`, ...filters, ...(reporter ? [`--reporter=${reporter}`] : []), '--workers=1', '--no-deps', `--output=${output}`], {
     cwd: ROOT,
     env: { ...process.env, ...env, NETVET_TARGET: targetFile, NETVET_RUN: undefined, CI: '' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -6,18 +6,19 @@ const CONTROL_FLOWS = 10;
 
 /**
  * ECMP service chain (topologies/service-chain.yaml): r1 steers client (left) <-> server (right)
- * through three instances on three chassis; nftables counters inside the instances prove it:
+ * through three instances over at least two chassis; nftables counters inside the instances prove it:
  * - 30 TCP flows client -> server all pass, and the server sees the client's own address;
  * - every instance forwards some of the flows (the split is reported); one that gets none fails;
  * - negative control: 10 flows client -> outsider, a network outside the chain, touch no instance.
  */
 test(
   'ECMP service chain: flows between left and right spread over every instance',
-  { tag: ['@sanity', '@regression', '@ecmp'], annotation: [{ type: 'id', description: 'NV-ECMP-001' }, { type: 'requires', description: 'compute:3' }, { type: 'requires', description: 'service-chain' }] },
+  { tag: ['@sanity', '@regression', '@ecmp'], annotation: [{ type: 'id', description: 'NV-ECMP-001' }, { type: 'requires', description: 'compute:2' }, { type: 'requires', description: 'service-chain' }] },
   async ({ deploy }) => {
     const built = await deploy('topologies/service-chain.yaml');
     const instances = built.topology.serviceChains[0].instances.map((i) => built.workloads[i.workload]);
-    expect(new Set(instances.map((i) => i.host)).size, `chassis of ${instances.map((i) => `${i.name}@${i.host}`).join(', ')}`).toBe(instances.length);
+    // Flows cross the underlay to reach some instances: the chain is not one chassis' local affair.
+    expect(new Set(instances.map((i) => i.host)).size, `chassis of ${instances.map((i) => `${i.name}@${i.host}`).join(', ')}`).toBeGreaterThanOrEqual(2);
     const counters = await forwardingCounters(instances);
     const { client, server, outsider } = built.workloads;
 

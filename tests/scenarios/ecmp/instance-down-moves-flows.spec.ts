@@ -12,7 +12,7 @@ const FLOWS = 30;
  */
 test(
   'ECMP service chain: an instance going down moves its flows to the others',
-  { tag: ['@regression', '@ecmp'], annotation: [{ type: 'id', description: 'NV-ECMP-002' }, { type: 'requires', description: 'compute:3' }, { type: 'requires', description: 'service-chain' }] },
+  { tag: ['@regression', '@ecmp'], annotation: [{ type: 'id', description: 'NV-ECMP-002' }, { type: 'requires', description: 'compute:2' }, { type: 'requires', description: 'service-chain' }] },
   async ({ deploy, serviceChains }) => {
     const built = await deploy('topologies/service-chain.yaml');
     const chain = built.topology.serviceChains[0];

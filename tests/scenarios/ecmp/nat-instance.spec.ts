@@ -13,7 +13,7 @@ const FLOWS = 30;
  */
 test(
   'ECMP service chain: NAT instances, the far side sees the instance addresses',
-  { tag: ['@regression', '@ecmp', '@nat'], annotation: [{ type: 'id', description: 'NV-ECMP-003' }, { type: 'requires', description: 'compute:3' }, { type: 'requires', description: 'service-chain' }] },
+  { tag: ['@regression', '@ecmp', '@nat'], annotation: [{ type: 'id', description: 'NV-ECMP-003' }, { type: 'requires', description: 'compute:2' }, { type: 'requires', description: 'service-chain' }] },
   async ({ deploy }) => {
     const built = await deploy('topologies/service-chain.yaml');
     const instances = built.topology.serviceChains[0].instances.map((i) => built.workloads[i.workload]);

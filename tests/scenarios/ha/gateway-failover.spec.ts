@@ -13,12 +13,13 @@ import { gatewayBackOn, gatewayMovedOff, gatewaySettles } from '../../../fixture
  */
 test(
   'gateway chassis failover: floating IP and SNAT traffic move to the backup gateway',
-  { tag: ['@ha', '@serial', '@fip', '@nat'], annotation: [{ type: 'id', description: 'NV-HA-005' }, { type: 'requires', description: 'compute:2' }, { type: 'requires', description: 'ha:gateway' }, { type: 'requires', description: 'ssh:hosts' }] },
+  { tag: ['@ha', '@serial', '@fip', '@nat'], annotation: [{ type: 'id', description: 'NV-HA-005' }, { type: 'requires', description: 'external:host' }, { type: 'requires', description: 'compute:2' }, { type: 'requires', description: 'ha:gateway' }, { type: 'requires', description: 'ssh:hosts' }] },
   async ({ deploy, faults, monitor, hosts, send }, testInfo) => {
     const built = await deploy('topologies/ha.yaml');
     const router = built.routers.r1.externalAddress!;
     const primary = await gatewaySettles(hosts, built, 'r1');
-    const traffic = await Promise.all([monitor(built, 'runner', 'fip1', 'icmp'), monitor(built, 'runner', 'fip1', 'udp'), monitor(built, 'vm2', 'ext1', 'icmp')]);
+    const external = hosts.withRole('external')[0].name;
+    const traffic = await Promise.all([monitor(built, 'runner', 'fip1', 'icmp'), monitor(built, 'runner', 'fip1', 'udp'), monitor(built, 'vm2', external, 'icmp')]);
     const unbound = await monitor(built, 'runner', 'fip2', 'icmp', { negativeControl: true });
 
     const down = await faults.chassisDown(primary);
@@ -29,7 +30,7 @@ test(
     });
     await test.step('through the backup, the floating IP answers and SNAT reaches the external host', async () => {
       expect(await send(built, 'runner', 'fip1', { kind: 'tcp', port: 22 })).toPass();
-      expect(await send(built, 'vm2', 'ext1', { kind: 'icmp' })).toPass();
+      expect(await send(built, 'vm2', external, { kind: 'icmp' })).toPass();
     });
     await test.step('floating IP and SNAT traffic across the failover: outage below 10 s', async () => {
       for (const report of await Promise.all(traffic.map((m) => m.stop()))) {
@@ -42,7 +43,7 @@ test(
       expect(report.received, `${report.label} got answers`).toBe(0);
     });
     await test.step(`${primary} back: the gateway port returns to it, traffic recovers`, async () => {
-      const again = await Promise.all([monitor(built, 'runner', 'fip1', 'icmp'), monitor(built, 'vm2', 'ext1', 'icmp')]);
+      const again = await Promise.all([monitor(built, 'runner', 'fip1', 'icmp'), monitor(built, 'vm2', external, 'icmp')]);
       await down.undo();
       const returned = await gatewayBackOn(hosts, router, primary);
       expect(returned, `the gateway port did not return to ${primary}`).toBe(true);

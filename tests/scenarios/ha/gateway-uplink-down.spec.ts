@@ -12,14 +12,15 @@ import { gatewayBackOn, gatewayMovedOff, gatewaySettles } from '../../../fixture
  */
 test(
   'gateway uplink down: the backup gateway takes over floating IP and SNAT traffic',
-  { tag: ['@ha', '@serial', '@fip', '@underlay'], annotation: [{ type: 'id', description: 'NV-HA-008' }, { type: 'requires', description: 'compute:2' }, { type: 'requires', description: 'ha:gateway' }, { type: 'requires', description: 'ssh:hosts' }] },
+  { tag: ['@ha', '@serial', '@fip', '@underlay'], annotation: [{ type: 'id', description: 'NV-HA-008' }, { type: 'requires', description: 'external:host' }, { type: 'requires', description: 'compute:2' }, { type: 'requires', description: 'ha:gateway' }, { type: 'requires', description: 'ssh:hosts' }] },
   async ({ deploy, faults, monitor, hosts, send }, testInfo) => {
     const built = await deploy('topologies/ha.yaml');
     const router = built.routers.r1.externalAddress!;
     const primary = await gatewaySettles(hosts, built, 'r1');
+    const external = hosts.withRole('external')[0].name;
     const uplinks = hosts.get(primary).data?.uplinks ?? [];
     expect(uplinks.length, `the target names no uplinks of ${primary}`).toBeGreaterThan(0);
-    const traffic = await Promise.all([monitor(built, 'runner', 'fip1', 'icmp'), monitor(built, 'vm2', 'ext1', 'icmp')]);
+    const traffic = await Promise.all([monitor(built, 'runner', 'fip1', 'icmp'), monitor(built, 'vm2', external, 'icmp')]);
     const unbound = await monitor(built, 'runner', 'fip2', 'icmp', { negativeControl: true });
 
     const cut = await Promise.all(uplinks.map((link) => faults.linkDown(primary, link)));
@@ -30,7 +31,7 @@ test(
     });
     await test.step('through the backup, the floating IP answers and SNAT reaches the external host', async () => {
       expect(await send(built, 'runner', 'fip1', { kind: 'tcp', port: 22 })).toPass();
-      expect(await send(built, 'vm2', 'ext1', { kind: 'icmp' })).toPass();
+      expect(await send(built, 'vm2', external, { kind: 'icmp' })).toPass();
     });
     await test.step('traffic across the failover: outage below 10 s', async () => {
       for (const report of await Promise.all(traffic.map((m) => m.stop()))) {

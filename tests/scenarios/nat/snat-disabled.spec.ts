@@ -12,11 +12,10 @@ import { expect, test } from '../../../fixtures';
  */
 test(
   'SNAT disabled: packets leave the router with the workload\'s own address',
-  { tag: ['@regression', '@nat'], annotation: [{ type: 'id', description: 'NV-NAT-002' }, { type: 'requires', description: 'snat' }] },
+  { tag: ['@regression', '@nat'], annotation: [{ type: 'id', description: 'NV-NAT-002' }, { type: 'requires', description: 'external:host' }, { type: 'requires', description: 'snat' }] },
   async ({ deploy, send, hosts }) => {
     const built = await deploy('topologies/nat-no-snat.yaml');
     const external = hosts.withRole('external')[0];
-    test.skip(!external, 'the target has no external host to receive the traffic');
     const shell = hosts.shell(external.name);
     const responder = await startResponder(shell, external.name);
     const [vm1, vm2] = [built.workloads.vm1.ports[0].address, built.workloads.vm2.ports[0].address];

@@ -8,11 +8,10 @@ import { expect, test } from '../../../fixtures';
  */
 test(
   'SNAT: the external host sees the router gateway address as the source',
-  { tag: ['@sanity', '@regression', '@nat'], annotation: [{ type: 'id', description: 'NV-NAT-001' }, { type: 'requires', description: 'snat' }] },
+  { tag: ['@sanity', '@regression', '@nat'], annotation: [{ type: 'id', description: 'NV-NAT-001' }, { type: 'requires', description: 'external:host' }, { type: 'requires', description: 'snat' }] },
   async ({ deploy, send, hosts }) => {
     const built = await deploy('topologies/snat.yaml');
     const external = hosts.withRole('external')[0];
-    test.skip(!external, 'the target has no external host to receive the traffic');
     const responder = await startResponder(hosts.shell(external.name), external.name);
     try {
       const reply = await send(built, 'vm1', external.name, { kind: 'tcp', port: responder.port });

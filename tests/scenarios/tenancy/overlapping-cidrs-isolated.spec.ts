@@ -8,7 +8,7 @@ import { expect, test } from '../../../fixtures';
  */
 test(
   'tenants: overlapping CIDRs and equal addresses, each tenant reaches only its own workloads',
-  { tag: ['@sanity', '@regression', '@tenancy'], annotation: [{ type: 'id', description: 'NV-TEN-001' }, { type: 'requires', description: 'compute:3' }] },
+  { tag: ['@sanity', '@regression', '@tenancy'], annotation: [{ type: 'id', description: 'NV-TEN-001' }, { type: 'requires', description: 'compute:2' }] },
   async ({ deploy, reachability }) => {
     const built = await deploy('topologies/tenants-overlap.yaml');
     expect(built.workloads.blue1.ports[0].address).toBe(built.workloads.red1.ports[0].address);

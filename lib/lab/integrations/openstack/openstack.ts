@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Target } from '../../../target/schema';
 import { NetvetError } from '../../../util/errors';
@@ -185,6 +185,8 @@ export async function buildOpenStack(plan: LabPlan, journal: Journal, progress: 
   const start = Date.now();
   const step = (what: string) => progress(`      ${((Date.now() - start) / 1000).toFixed(1).padStart(5)} s  ${what}`);
   await mkdir(host.dir, { recursive: true });
+  // The services' configs, databases and logs: the owner's only, whatever each file's own mode.
+  await chmod(host.dir, 0o700);
   const secret = () => randomBytes(12).toString('hex');
   const l: OpenStackLayout = {
     dir: host.dir,
