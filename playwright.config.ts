@@ -18,6 +18,8 @@ ensureRunSecretPrefix();
 // read the answer from the environment they inherit, so they load the same projects.
 if (process.argv.some((arg) => arg.includes('openstack'))) process.env.NETVET_OPENSTACK_PROJECT = '1';
 const openstackAsked = process.env.NETVET_OPENSTACK_PROJECT === '1';
+if (process.argv.some((arg) => arg.includes('vmware'))) process.env.NETVET_VMWARE_PROJECT = '1';
+const vmwareAsked = process.env.NETVET_VMWARE_PROJECT === '1';
 // Where the run's reports go: two shards on one machine (or CI jobs sharing a workspace) each name their own.
 const reports = process.env.NETVET_REPORTS_DIR ?? 'reports';
 const sharded = process.argv.some((arg) => arg === '--shard' || arg.startsWith('--shard='));
@@ -53,6 +55,12 @@ export default defineConfig<object, TargetOptions>({
     ...(openstackAsked
       ? // Every create is an API call and a status wait (servers through Nova too): twice the lab's time.
         [{ name: 'openstack', testDir: 'tests/scenarios', grepInvert: /@serial(\s|$)/, timeout: 240_000, use: { driver: 'openstack', lab: 'ostack' } }]
+      : []),
+    // Built through vCenter (vcsim on the vCenter lab, `lab up --name vc --profile topologies/labs/vmware.yaml`): its own
+    // scenarios (power, vMotion, faults) and the scenarios whose topologies vCenter builds (networks and VMs);
+    // only when asked for by name, as `openstack`.
+    ...(vmwareAsked
+      ? [{ name: 'vmware', testDir: 'tests', testMatch: ['vmware/**/*.spec.ts', 'scenarios/{l2,l3,nat,tenancy,routes}/**/*.spec.ts'], grepInvert: /@serial(\s|$)/, timeout: 180_000, use: { driver: 'vmware', lab: 'vc' } }]
       : []),
     // The upgrade tier: pre, run, post in order, against one target, alone.
     { name: 'upgrade', testDir: 'tests/upgrade', workers: 1, timeout: 1_800_000 },

@@ -13,11 +13,14 @@ export function targetFilePath(lab = 'default'): string {
   return join(stateRoot(), 'labs', lab, 'target.yaml');
 }
 
-/** `lab up` options for the lab whose target file this is: its name, and the profile the openstack project's lab uses. */
+/** The profiles of the labs the openstack and vmware projects use, by lab name. */
+const PROJECT_LAB_PROFILES: Record<string, string> = { ostack: 'topologies/labs/openstack.yaml', vc: 'topologies/labs/vmware.yaml' };
+
+/** `lab up` options for the lab whose target file this is: its name, and the profile the openstack or vmware project's lab uses. */
 function labUpOptions(file: string): string {
   const name = /\/labs\/([^/]+)\/target\.yaml$/.exec(file)?.[1];
   if (!name || name === 'default') return '';
-  return ` --name ${name}${name === 'ostack' ? ' --profile topologies/labs/openstack.yaml' : ''}`;
+  return ` --name ${name}${name in PROJECT_LAB_PROFILES ? ` --profile ${PROJECT_LAB_PROFILES[name]}` : ''}`;
 }
 
 export async function loadTarget(file = targetFilePath()): Promise<Target> {

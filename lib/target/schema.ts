@@ -125,6 +125,21 @@ export const targetSchema = z
       .strict()
       .optional()
       .describe('BGP IP VPNs (sdn: bgpvpn): the PEs running bagpipe-bgp and their route reflector'),
+    vmware: z
+      .object({
+        url: z.string().url().regex(/^https:\/\//, 'an https:// URL').describe("The vCenter SDK endpoint, as govc's GOVC_URL: https://vcenter.example.com/sdk"),
+        credentials: z
+          .string()
+          .optional()
+          .describe('A file of GOVC_USERNAME, GOVC_PASSWORD and GOVC_TLS_CA_CERTS (or VSPHERE_USER, VSPHERE_PASSWORD) lines, the owner\'s only; else those variables'),
+        datacenter: z.string().min(1),
+        cluster: z.string().min(1).describe('The cluster whose ESXi hosts run the VMs; each host is named as the target host (chassis) that stands for it'),
+        distributedSwitch: z.string().min(1).describe('The distributed switch networks become port groups of'),
+        datastore: z.string().min(1).describe('The datastore VM files go to'),
+      })
+      .strict()
+      .optional()
+      .describe('vCenter in front of the SDN: the vmware driver (playwright --project vmware) builds networks as distributed port groups and workloads as VMs, the SDN beside vCenter does routers, security groups and floating IPs'),
     upgrade: z
       .object({
         command: z.string().min(1).describe('Shell command the runner runs to upgrade the target (NETVET_TARGET names this file); it must return once the upgrade is done'),

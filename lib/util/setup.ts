@@ -91,7 +91,8 @@ export async function installPackages(progress: (line: string) => void, packages
   progress(`installing ${wanted.join(' ')} with apt-get`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   await run(['apt-get', 'update', '-qq'], { env, timeoutMs: 600_000 });
-  await withServicesHeldBack(() => run(['apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...wanted], { env, timeoutMs: 1_200_000 }));
+  // Another apt-get on the machine (a second setup) holds the lock a while: wait for it rather than fail.
+  await withServicesHeldBack(() => run(['apt-get', '-o', 'DPkg::Lock::Timeout=600', 'install', '-y', '-qq', '--no-install-recommends', ...wanted], { env, timeoutMs: 1_200_000 }));
   return wanted;
 }
 

@@ -1,5 +1,6 @@
 import { bgpvpnProfile } from './bgpvpn/profile';
 import { openstackProfile } from './openstack/profile';
+import { vmwareProfile } from './vmware/profile';
 
 /**
  * The lab profile sections that put a real orchestrator (or a second SDN) on the lab, by key: one
@@ -9,4 +10,5 @@ import { openstackProfile } from './openstack/profile';
 export const INTEGRATION_PROFILES = {
   openstack: openstackProfile,
   bgpvpn: bgpvpnProfile,
+  vmware: vmwareProfile,
 };

@@ -69,9 +69,9 @@ test('explain through OpenStack names the security group rule that allows a flow
 test('explain says the datapath cannot be traced on a target without OVN databases; apply refuses an unknown orchestrator and a target without OpenStack', async ({ lab }) => {
   const dir = mkdtempSync(join(tmpdir(), 'netvet-targets-'));
   try {
-    const unknown = await netvet(['topology', 'apply', 'topologies/security-group.yaml', '--target', lab.targetFile, '--orchestrator', 'vmware']);
+    const unknown = await netvet(['topology', 'apply', 'topologies/security-group.yaml', '--target', lab.targetFile, '--orchestrator', 'kubernetes']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain("netvet has no orchestrator 'vmware'\n  fix: use --orchestrator with one of: ovn-northbound, openstack");
+    expect(unknown.stderr).toContain("netvet has no orchestrator 'kubernetes'\n  fix: use --orchestrator with one of: ovn-northbound, openstack, vmware");
     const noCloud = await netvet(['topology', 'apply', 'topologies/security-group.yaml', '--target', targetWithout(lab, dir, 'openstack'), '--orchestrator', 'openstack']);
     expect(noCloud.code).toBe(2);
     expect(noCloud.stderr).toMatch(/target '\S+' cannot serve the openstack orchestrator\n\s+fix: add openstack: \{ cloud \} to the target file/);

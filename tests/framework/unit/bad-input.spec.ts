@@ -187,3 +187,16 @@ test('a key written twice in one mapping is named at the second one', async () =
     `${path}:3:1: this key is written a second time in the same mapping\n  fix: keep one of the two: a mapping holds each key once (merge their values, or fix the indentation if one belongs elsewhere)`,
   );
 });
+
+test('target: a vCenter section is checked where it is written; its credentials before anything connects', async () => {
+  const vmware = (url: string, credentials: string) => `vmware: { url: "${url}", credentials: ${credentials}, datacenter: dc, cluster: c, distributedSwitch: d, datastore: ds }`;
+  const plain = await file(`${target('10.0.0.1', '/k')}\n${vmware('http://vc.example/sdk', '/none')}\n`, 'target.yaml');
+  expect(await refusal(loadTarget(plain))).toBe(`${plain}:8:16: vmware.url: 'http://vc.example/sdk': an https:// URL\n  fix: the vCenter SDK endpoint, as govc's GOVC_URL: https://vcenter.example.com/sdk`);
+  const keys = await dir();
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', '', '-f', join(keys, 'id')]);
+  const missing = join(keys, 'vcenter.env');
+  const noFile = await file(`${target('10.0.0.1', join(keys, 'id'))}\n${vmware('https://vc.example/sdk', missing)}\n`, 'target.yaml');
+  expect(await refusal(openTarget(noFile, 'vmware'))).toBe(
+    `${noFile}: target 't' cannot serve the vmware orchestrator\n  fix: the vCenter credentials file ${missing} does not exist: point vmware.credentials at a file of GOVC_USERNAME=, GOVC_PASSWORD= lines`,
+  );
+});

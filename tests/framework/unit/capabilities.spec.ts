@@ -25,11 +25,11 @@ test('README.md shows the capability table lib/capabilities.ts generates', async
 test('a misspelt or unknown requirement is a catalog problem, with the name it likely meant', () => {
   const ok = [{ type: 'id', description: 'NV-L3-001' }];
   expect(catalogProblems('ok', ['@sanity'], [...ok, { type: 'requires', description: 'encap:vxlan' }, { type: 'requires', description: 'orchestrator:openstack' }])).toEqual([]);
-  const problems = catalogProblems('bad', ['@sanity'], [...ok, { type: 'requires', description: 'encap:vxaln' }, { type: 'requires', description: 'teleport' }, { type: 'requires', description: 'orchestrator:vmware' }]);
+  const problems = catalogProblems('bad', ['@sanity'], [...ok, { type: 'requires', description: 'encap:vxaln' }, { type: 'requires', description: 'teleport' }, { type: 'requires', description: 'orchestrator:kubernetes' }]);
   expect(problems.map((p) => p.problem)).toEqual([
     "capability 'encap:vxaln' is not registered (lib/capabilities.ts): did you mean 'encap:vxlan'?",
     expect.stringMatching(/^capability 'teleport' is not registered \(lib\/capabilities\.ts\): use one of: ssh:hosts dhcp .* orchestrator:<name>$/),
-    expect.stringContaining("capability 'orchestrator:vmware' is not registered"),
+    expect.stringContaining("capability 'orchestrator:kubernetes' is not registered"),
   ]);
   expect(capabilityProblem('sdn:ovn')).toBeUndefined();
 });

@@ -45,8 +45,8 @@ test('capabilities: the SDN, the sections a driver builds and the target facts, 
 });
 
 test('registries: every driver and SDN by name, an unknown one named with the list', () => {
-  expect(ORCHESTRATORS.map((k) => k.name)).toEqual(['ovn-northbound', 'openstack', 'bagpipe']);
-  expect(() => orchestratorKind('vmware')).toThrow(new NetvetError("netvet has no orchestrator 'vmware'", 'use one of: ovn-northbound, openstack, bagpipe'));
+  expect(ORCHESTRATORS.map((k) => k.name)).toEqual(['ovn-northbound', 'openstack', 'bagpipe', 'vmware']);
+  expect(() => orchestratorKind('kubernetes')).toThrow(new NetvetError("netvet has no orchestrator 'kubernetes'", 'use one of: ovn-northbound, openstack, bagpipe, vmware'));
   expect(() => sdnKind('contrail')).toThrow(/netvet knows no SDN 'contrail'/);
   expect(targetSchema.safeParse({ ...target, orchestrator: 'lab' }).success).toBe(false);
 });
