@@ -22,7 +22,17 @@ export const DEBIAN_PACKAGES = [
   'nftables',
   // DHCP inside lab workloads (ports configured by OVN's DHCP server).
   'isc-dhcp-client',
+  // The performance tier: throughput, loss and jitter (iperf3 --json), transaction rate and
+  // request/response latency (sockperf ping-pong).
+  'iperf3',
+  'sockperf',
 ];
+
+/**
+ * Answers to Debian's install-time questions, given before apt-get runs: iperf3 asks whether to run
+ * a machine-wide daemon on port 5201; netvet starts its own iperf3 servers in lab namespaces instead.
+ */
+const DEBCONF_ANSWERS = ['iperf3 iperf3/start_daemon boolean false'];
 
 /**
  * The OpenStack lab profiles and GUI tests: Keystone, Neutron, MariaDB, Horizon, Nova (API,
@@ -75,6 +85,7 @@ export async function installPackages(progress: (line: string) => void, packages
   }
   progress(`installing ${wanted.join(' ')} with apt-get`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  await run(['debconf-set-selections'], { env, input: DEBCONF_ANSWERS.join('\n') + '\n' });
   await run(['apt-get', 'update', '-qq'], { env, timeoutMs: 600_000 });
   await withServicesHeldBack(() => run(['apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...wanted], { env, timeoutMs: 1_200_000 }));
   return wanted;
