@@ -4,6 +4,7 @@ import { describeError } from '../util/errors';
 import { registerCleanup } from './cleanup';
 import { registerExplain } from './explain';
 import { registerLab } from './lab';
+import { registerPerf } from './perf';
 import { registerSetup } from './setup';
 import { registerTarget } from './target';
 import { registerTopology } from './topology';
@@ -21,6 +22,7 @@ export async function main(argv: string[]): Promise<number> {
   registerTopology(program);
   registerCleanup(program);
   registerExplain(program);
+  registerPerf(program);
   registerSetup(program);
   registerUpgrade(program);
   try {

@@ -4,7 +4,7 @@ import { endpointResolver } from '../traffic/endpoints';
 import { NetvetError } from '../util/errors';
 import { measurePaths, type PathFigures, type PerfPath } from './measure';
 import { makeReferencePath } from './reference';
-import { checkRegressions, lastRuns, storeRun, type RegressionVerdict } from './results';
+import { checkRegressions, lastRuns, resultsDir, storeRun, type RegressionVerdict } from './results';
 import { checkSla, formatValue, type PerfSpec, type Verdict } from './sla';
 
 /** A path as a scenario names it: endpoints of the deployment (workloads, floating IPs, hosts). */
@@ -37,7 +37,7 @@ export interface PerfOutcome {
  * runs, then stored itself.
  */
 export async function runPerformance(
-  context: { hosts: TargetHosts; deployment: Deployment; scenario: string; run: string },
+  context: { hosts: TargetHosts; deployment: Deployment; scenario: string; run: string; resultsDir?: string },
   spec: PerfSpec,
   paths: readonly PerfPath[],
   progress?: (line: string) => void,
@@ -53,8 +53,9 @@ export async function runPerformance(
     await reference.remove();
   }
   const target = hosts.target.name;
-  const regressions = spec.regression ? checkRegressions(results, lastRuns(scenario, target, spec.regression.runs), spec.regression.metrics, spec.regression.margin) : [];
-  const file = storeRun({ scenario, run, time: new Date().toISOString(), target, plan: spec.plan, paths: results });
+  const dir = context.resultsDir ?? resultsDir();
+  const regressions = spec.regression ? checkRegressions(results, lastRuns(scenario, target, spec.regression.runs, dir), spec.regression.metrics, spec.regression.margin) : [];
+  const file = storeRun({ scenario, run, time: new Date().toISOString(), target, plan: spec.plan, paths: results }, dir);
   return { results, sla: checkSla(spec, results), regressions, file };
 }
 

@@ -59,9 +59,19 @@ export function parseIperf(stdout: string, udp: boolean): IperfResult {
   return { bitsPerSecond: end.sum_received.bits_per_second, retransmits: end.sum_sent.retransmits ?? 0 };
 }
 
+/**
+ * One iperf3 client run. An iperf3 server takes a moment to clear the test before a back-to-back
+ * one and answers "busy" meanwhile: that answer is retried, anything else is an error.
+ */
 export async function runIperf(client: Shell, run: IperfRun): Promise<IperfResult> {
-  const result = await client.exec(iperfArgv(run), { timeoutMs: (run.seconds + 20) * 1000 });
-  return parseIperf(result.stdout, run.udpRate !== undefined);
+  for (let attempt = 1; ; attempt++) {
+    const result = await client.exec(iperfArgv(run), { timeoutMs: (run.seconds + 20) * 1000 });
+    if (attempt < 10 && /server is busy/.test(result.stdout)) {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      continue;
+    }
+    return parseIperf(result.stdout, run.udpRate !== undefined);
+  }
 }
 
 /** Round trips of `count` pings sent every `intervalS` seconds, in milliseconds (lost ones left out). */
@@ -111,7 +121,8 @@ export async function startServers(server: Shell, iperfPorts: readonly number[],
   const dir = (await server.exec(['mktemp', '-d', '/tmp/netvet-perf.XXXXXX'])).stdout.trim();
   const pids: string[] = [];
   const stop = async () => {
-    const fromFiles = await server.exec(['sh', '-c', `cat ${dir}/*.pid 2>/dev/null`]);
+    // awk, not cat: iperf3 writes its PID with no newline, and cat would run them together.
+    const fromFiles = await server.exec(['sh', '-c', `awk '{ print }' ${dir}/*.pid 2>/dev/null`]);
     const all = [...pids, ...fromFiles.stdout.split(/\s+/)].filter((p) => /^\d+$/.test(p));
     if (all.length) await server.exec(['kill', ...all]);
     await server.exec(['rm', '-rf', dir]);
