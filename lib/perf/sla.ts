@@ -58,11 +58,11 @@ export function parseCondition(text: string): Condition | string {
 
 const conditionSchema = z
   .string()
-  .describe('a condition such as `tcp.bps.ratio >= 0.3` or `ping.p99 <= 2ms`')
   .superRefine((text, ctx) => {
     const parsed = parseCondition(text);
     if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
-  });
+  })
+  .describe('write a condition such as `tcp.bps.ratio >= 0.3` or `ping.p99 <= 2ms`');
 
 export const perfSpecSchema = z
   .object({
