@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { labProfileSchema } from '../../lab/profile';
+import { perfSpecSchema } from '../../perf/sla';
 import { targetSchema } from '../../target/schema';
 import { topologySchema } from '../../topology/schema';
 
@@ -8,6 +9,7 @@ export const publishedSchemas: readonly { file: string; schema: z.ZodType }[] = 
   { file: 'schemas/topology.schema.json', schema: topologySchema },
   { file: 'schemas/target.schema.json', schema: targetSchema },
   { file: 'schemas/lab-profile.schema.json', schema: labProfileSchema },
+  { file: 'schemas/perf-sla.schema.json', schema: perfSpecSchema },
 ];
 
 /** Draft-07 is what editors read; the input side, so keys with defaults are optional to write. */
