@@ -92,10 +92,10 @@ export async function measurePaths(paths: readonly PerfPath[], reference: PerfPa
 /** One set of servers per place: two paths to the same workload share them. */
 async function startAllServers(paths: readonly PerfPath[], plan: MeasurePlan): Promise<Servers[]> {
   const iperfPorts = Array.from({ length: Math.max(1, ...plan.pairs) }, (_, i) => IPERF_BASE_PORT + i);
+  const places = new Map(paths.map((p) => [p.server.name, p.server]));
   const started: Servers[] = [];
-  const seen = new Set<string>();
   try {
-    for (const path of paths.filter((p) => !seen.has(p.server.name) && seen.add(p.server.name))) started.push(await startServers(path.server, iperfPorts, SOCKPERF_PORT));
+    for (const server of places.values()) started.push(await startServers(server, iperfPorts, SOCKPERF_PORT));
   } catch (error) {
     await Promise.all(started.map((s) => s.stop()));
     throw error;
@@ -139,7 +139,7 @@ async function measureOnce(path: PerfPath, plan: MeasurePlan): Promise<{ figures
 }
 
 /** The nearest-rank percentile of sorted values. */
-export function percentile(sorted: readonly number[], p: number): number {
+function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 

@@ -59,7 +59,7 @@ export function readRun(file: string): StoredRun {
 }
 
 /** A figure of a stored path: `tcp.bps` (the median) or `tcp.bps.ratio`. */
-export function valueOf(path: PathFigures, name: string): number | undefined {
+function valueOf(path: PathFigures, name: string): number | undefined {
   return name.endsWith('.ratio') ? path.ratio[name.slice(0, -'.ratio'.length)] : path.figures[name]?.median;
 }
 

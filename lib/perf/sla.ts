@@ -24,7 +24,7 @@ function kindOf(metric: string): Kind | undefined {
   return (Object.keys(KINDS) as Kind[]).find((k) => KINDS[k].pattern.test(metric));
 }
 
-export const METRIC_EXAMPLES = 'tcp.bps, tcp.streams.bps, tcp.pairs.4.bps, tcp.retransmits, udp.bps, udp.loss, udp.jitter, ping.p50|p90|p99|max, rr.p50|p90|p99|max, rr.rate; add .ratio for the figure over the reference path';
+const METRIC_EXAMPLES = 'tcp.bps, tcp.streams.bps, tcp.pairs.4.bps, tcp.retransmits, udp.bps, udp.loss, udp.jitter, ping.p50|p90|p99|max, rr.p50|p90|p99|max, rr.rate; add .ratio for the figure over the reference path';
 
 const OPERATORS = ['>=', '<=', '>', '<'] as const;
 type Operator = (typeof OPERATORS)[number];
@@ -42,7 +42,7 @@ export interface Condition {
 const CONDITION = /^\s*([a-z0-9.]+)\s*(>=|<=|>|<)\s*([0-9]*\.?[0-9]+(?:e[+-]?\d+)?)\s*([A-Za-z/%]*)\s*$/;
 
 /** A condition, or the reason it is not one. */
-export function parseCondition(text: string): Condition | string {
+function parseCondition(text: string): Condition | string {
   const match = text.match(CONDITION);
   if (!match) return `'${text}' is not a condition: write <metric> <op> <value>[unit], op one of ${OPERATORS.join(' ')}`;
   const [, name, operator, number, unit] = match;

@@ -25,7 +25,7 @@ export interface IperfRun {
   udpRate?: string;
 }
 
-export function iperfArgv(run: IperfRun): string[] {
+function iperfArgv(run: IperfRun): string[] {
   const argv = ['iperf3', '--json', '-c', run.address, '-p', String(run.port), '-t', String(run.seconds), '-P', String(run.streams ?? 1)];
   return run.udpRate ? [...argv, '-u', '-b', run.udpRate] : argv;
 }
@@ -40,7 +40,7 @@ interface IperfJson {
 }
 
 /** Parses iperf3's --json report: TCP figures are what the receiver got, UDP's what arrived. */
-export function parseIperf(stdout: string, udp: boolean): IperfResult {
+function parseIperf(stdout: string, udp: boolean): IperfResult {
   let report: IperfJson;
   try {
     report = JSON.parse(stdout) as IperfJson;
@@ -91,7 +91,7 @@ export interface RequestResponse {
   transactionsPerSecond: number;
 }
 
-export function parseSockperf(output: string): RequestResponse {
+function parseSockperf(output: string): RequestResponse {
   const usec = (label: string) => {
     const match = output.match(new RegExp(`---> ${label}\\s*=\\s*([\\d.]+)`));
     if (!match) throw new Error(`sockperf printed no ${label}: ${output.trim().split('\n').slice(-3).join(' | ')}`);

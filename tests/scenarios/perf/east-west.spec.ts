@@ -11,9 +11,8 @@ import { expect, test } from '../../../fixtures';
  */
 test(
   'east-west performance: same host, across hosts, through a router',
-  { tag: ['@perf', '@serial', '@l2', '@l3'], annotation: [{ type: 'id', description: 'NV-PERF-001' }] },
+  { tag: ['@perf', '@l2', '@l3'], annotation: [{ type: 'id', description: 'NV-PERF-001' }] },
   async ({ deploy, measurePerformance }) => {
-    test.setTimeout(600_000);
     const built = await deploy('topologies/perf-east-west.yaml');
     const outcome = await measurePerformance(built, 'tests/scenarios/perf/east-west.sla.yaml', [
       { name: 'same-host', from: 'a1', to: 'a2' },

@@ -9,9 +9,8 @@ import { expect, test } from '../../../fixtures';
  */
 test(
   'north-south performance: out through SNAT, in through a floating IP',
-  { tag: ['@perf', '@serial', '@nat', '@fip'], annotation: [{ type: 'id', description: 'NV-PERF-002' }, { type: 'requires', description: 'external:host' }, { type: 'requires', description: 'snat' }, { type: 'requires', description: 'fip' }] },
+  { tag: ['@perf', '@nat', '@fip'], annotation: [{ type: 'id', description: 'NV-PERF-002' }, { type: 'requires', description: 'external:host' }, { type: 'requires', description: 'snat' }, { type: 'requires', description: 'fip' }] },
   async ({ deploy, measurePerformance, hosts }) => {
-    test.setTimeout(600_000);
     const built = await deploy('topologies/perf-north-south.yaml');
     const external = hosts.withRole('external')[0].name;
     const outcome = await measurePerformance(built, 'tests/scenarios/perf/north-south.sla.yaml', [
