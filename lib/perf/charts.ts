@@ -27,7 +27,7 @@ export function throughputVsConcurrency(results: readonly PathFigures[]): Promis
     width: 420,
     height: 260,
     layer: [
-      { mark: { type: 'line', point: true }, encoding: { x, y: { field: 'mbps', type: 'quantitative', title: 'Mbit/s' }, color: { field: 'path', type: 'nominal' } } },
+      { mark: { type: 'line', point: true }, encoding: { x, y: { field: 'mbps', type: 'quantitative', title: 'Mbit/s (log scale: the reference is far faster)', scale: { type: 'log' } }, color: { field: 'path', type: 'nominal' } } },
       { mark: 'rule', encoding: { x, y: { field: 'min', type: 'quantitative' }, y2: { field: 'max' }, color: { field: 'path', type: 'nominal' } } },
     ],
   });
