@@ -110,5 +110,7 @@ export function compareRuns(a: StoredRun, b: StoredRun): string {
   const missing = [...a.paths.filter((p) => !b.paths.some((q) => q.path === p.path)).map((p) => `${p.path} only in A`), ...b.paths.filter((p) => !a.paths.some((q) => q.path === p.path)).map((p) => `${p.path} only in B`)];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   const table = rows.map((r) => r.map((cell, i) => (i >= 2 ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  ').trimEnd());
-  return [`A: ${a.scenario} run ${a.run} at ${a.time} on ${a.target}`, `B: ${b.scenario} run ${b.run} at ${b.time} on ${b.target}`, '', ...table, ...missing].join('\n');
+  // Figures of different plans (another UDP rate, say) are not like for like: said first.
+  const plans = JSON.stringify(a.plan) === JSON.stringify(b.plan) ? [] : [`measured differently: A ${JSON.stringify(a.plan)}`, `                     B ${JSON.stringify(b.plan)}`];
+  return [`A: ${a.scenario} run ${a.run} at ${a.time} on ${a.target}`, `B: ${b.scenario} run ${b.run} at ${b.time} on ${b.target}`, ...plans, '', ...table, ...missing].join('\n');
 }

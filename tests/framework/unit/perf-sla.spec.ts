@@ -6,6 +6,7 @@ import { figureOf, type PathFigures } from '../../../lib/perf/measure';
 import { checkRegressions, compareRuns, lastRuns, storeRun, type StoredRun } from '../../../lib/perf/results';
 import { checkSla, perfSpecOf } from '../../../lib/perf/sla';
 import { NetvetError, NetvetErrors } from '../../../lib/util/errors';
+import { netvet } from '../support/cli';
 
 /**
  * The performance tier's verdicts without a lab: SLA files refused with located errors, SLA
@@ -49,13 +50,13 @@ test('SLA verdicts carry the measured value, in the unit the condition was writt
   expect(verdicts.filter((v) => v.pass)).toHaveLength(2);
 });
 
-test('a figure beyond the noise band of the stored baselines is a regression; within it is not', () => {
+test('a figure beyond the noise band of the stored baselines is a regression; within it is not; netvet perf compare prints the change', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'netvet-perf-'));
   try {
     const stored = (run: string, bps: number, time: string): StoredRun => ({ scenario: 'NV-PERF-900', run, time, target: 'lab', plan: { groups: ['tcp'], seconds: 1, repeat: 1, streams: 1, pairs: [1], udpRate: '1M', pings: 1, pingIntervalS: 1 }, paths: [path('p', bps)] });
     storeRun(stored('a', 4e9, '2026-01-01T00:00:00.000Z'), dir);
-    storeRun(stored('b', 5e9, '2026-01-02T00:00:00.000Z'), dir);
-    storeRun(stored('c', 6e9, '2026-01-03T00:00:00.000Z'), dir);
+    const fileB = storeRun(stored('b', 5e9, '2026-01-02T00:00:00.000Z'), dir);
+    const fileC = storeRun(stored('c', 6e9, '2026-01-03T00:00:00.000Z'), dir);
     const baselines = lastRuns('NV-PERF-900', 'lab', 2, dir);
     expect(baselines.map((b) => b.run)).toEqual(['b', 'c']);
     // Band over b and c: 0.5 .. 0.6 widened by 0.2 x 0.6 (their median): 0.38 .. 0.72.
@@ -69,6 +70,9 @@ test('a figure beyond the noise band of the stored baselines is a regression; wi
     const diff = compareRuns(baselines[0], baselines[1]);
     expect(diff).toMatch(/p\s+tcp\.bps\s+5000\.0 Mbit\/s\s+6000\.0 Mbit\/s\s+\+20\.0%/);
     expect(diff).toMatch(/p\s+tcp\.bps\.ratio\s+0\.500\s+0\.600\s+\+20\.0%/);
+    const cli = await netvet(['perf', 'compare', fileB, fileC]);
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(cli.stdout.trim()).toBe(diff);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
