@@ -11,7 +11,8 @@ ensureRunSecretPrefix();
 /**
  * Projects: `framework` holds netvet's own tests (units, the lab, scenarios broken on purpose);
  * `scenarios` runs the SDN scenarios through the target's own orchestrator, against the target in
- * NETVET_TARGET (the running lab by default); `serial` the disruptive ones, alone.
+ * NETVET_TARGET (the running lab by default); `serial` the disruptive ones, alone; `perf` the
+ * performance tier, alone and with no project before it.
  * Tiers and features are tags: `--grep "@sanity(\s|$)"`.
  */
 // Asked for on the command line of the main process; its workers, whose command line differs,
@@ -46,15 +47,19 @@ export default defineConfig<object, TargetOptions>({
   ],
   projects: [
     { name: 'framework', testDir: 'tests/framework', timeout: 300_000 },
-    { name: 'scenarios', testDir: 'tests/scenarios', grepInvert: /@serial(\s|$)/ },
+    { name: 'scenarios', testDir: 'tests/scenarios', grepInvert: /@(serial|perf)(\s|$)/ },
     // Scenarios that change the whole target (its encapsulation, say): one at a time, after the
     // `scenarios` project is done with the same target (`--project=serial --no-deps` runs them alone).
     { name: 'serial', testDir: 'tests/scenarios', grep: /@serial(\s|$)/, workers: 1, dependencies: ['scenarios'] },
+    // The performance tier: alone on the target, with no project before it (Playwright runs a
+    // dependency project whole whatever --grep says, and other tests beside a throughput test would
+    // be measured too), so `--grep "@perf(\s|$)"` runs these and nothing else.
+    { name: 'perf', testDir: 'tests/scenarios', grep: /@perf(\s|$)/, workers: 1, timeout: 600_000 },
     // The same scenarios built through OpenStack (Keystone, Neutron) on the OpenStack lab (`lab up --name ostack --profile topologies/labs/openstack.yaml`);
     // only when asked for by name, so `playwright test --grep @regression` needs no OpenStack lab.
     ...(openstackAsked
       ? // Every create is an API call and a status wait (servers through Nova too): twice the lab's time.
-        [{ name: 'openstack', testDir: 'tests/scenarios', grepInvert: /@serial(\s|$)/, timeout: 240_000, use: { driver: 'openstack', lab: 'ostack' } }]
+        [{ name: 'openstack', testDir: 'tests/scenarios', grepInvert: /@(serial|perf)(\s|$)/, timeout: 240_000, use: { driver: 'openstack', lab: 'ostack' } }]
       : []),
     // Built through vCenter (vcsim on the vCenter lab, `lab up --name vc --profile topologies/labs/vmware.yaml`): its own
     // scenarios (power, vMotion, faults) and the scenarios whose topologies vCenter builds (networks and VMs);

@@ -7,6 +7,7 @@ import { registerGate } from './gate';
 import { registerLab } from './lab';
 import { registerMergeReports } from './merge-reports';
 import { registerRisk } from './risk';
+import { registerPerf } from './perf';
 import { registerSetup } from './setup';
 import { registerTarget } from './target';
 import { registerTopology } from './topology';
@@ -24,6 +25,7 @@ export async function main(argv: string[]): Promise<number> {
   registerTopology(program);
   registerCleanup(program);
   registerExplain(program);
+  registerPerf(program);
   registerSetup(program);
   registerUpgrade(program);
   registerRisk(program);

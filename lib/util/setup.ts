@@ -24,7 +24,17 @@ export const DEBIAN_PACKAGES = [
   'isc-dhcp-client',
   // `netvet risk` reads the product repository's changes.
   'git',
+  // The performance tier: throughput, loss and jitter (iperf3 --json), transaction rate and
+  // request/response latency (sockperf ping-pong).
+  'iperf3',
+  'sockperf',
 ];
+
+/**
+ * Answers to Debian's install-time questions, given before apt-get runs: iperf3 asks whether to run
+ * a machine-wide daemon on port 5201; netvet starts its own iperf3 servers in lab namespaces instead.
+ */
+const DEBCONF_ANSWERS = ['iperf3 iperf3/start_daemon boolean false'];
 
 /**
  * The OpenStack lab profiles and GUI tests: Keystone, Neutron, MariaDB, Horizon, Nova (API,
@@ -90,6 +100,7 @@ export async function installPackages(progress: (line: string) => void, packages
   }
   progress(`installing ${wanted.join(' ')} with apt-get`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  await run(['debconf-set-selections'], { env, input: DEBCONF_ANSWERS.join('\n') + '\n' });
   await run(['apt-get', 'update', '-qq'], { env, timeoutMs: 600_000 });
   // Another apt-get on the machine (a second setup) holds the lock a while: wait for it rather than fail.
   await withServicesHeldBack(() => run(['apt-get', '-o', 'DPkg::Lock::Timeout=600', 'install', '-y', '-qq', '--no-install-recommends', ...wanted], { env, timeoutMs: 1_200_000 }));

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { labProfileSchema } from '../../lab/profile';
 import { riskSchema } from '../../risk/schema';
+import { perfSpecSchema } from '../../perf/sla';
 import { targetSchema } from '../../target/schema';
 import { topologySchema } from '../../topology/schema';
 
@@ -10,6 +11,7 @@ export const publishedSchemas: readonly { file: string; schema: z.ZodType }[] = 
   { file: 'schemas/target.schema.json', schema: targetSchema },
   { file: 'schemas/lab-profile.schema.json', schema: labProfileSchema },
   { file: 'schemas/risk.schema.json', schema: riskSchema },
+  { file: 'schemas/perf-sla.schema.json', schema: perfSpecSchema },
 ];
 
 /** Draft-07 is what editors read; the input side, so keys with defaults are optional to write. */
