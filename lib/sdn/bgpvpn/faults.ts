@@ -2,7 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Shell } from '../../access';
 import type { TargetHosts } from '../../target/hosts';
 import { NetvetError } from '../../util/errors';
-import type { ControlDatabase, HostFault, InjectedFault, SdnFaults } from '../types';
+import { HostFault } from '../fault';
+import type { ControlDatabase, InjectedFault, SdnFaults } from '../types';
 
 /** How a daemon ran: enough to start it again as it was. */
 interface Snapshot {
@@ -23,34 +24,13 @@ const SNAPSHOT = [
 /** Starts argv again in the background, its pid in the pid file, its output beside it. */
 const START = 'f="${OVS_RUNDIR:-/var/run/openvswitch}/$1"; shift; setsid sh -c \'echo $$ >"$0.pid"; exec "$@"\' "$f" "$@" </dev/null >>"$f.out" 2>&1 &';
 
-class Fault implements HostFault {
-  undoneAt?: number;
-  readonly at = Date.now();
-
-  constructor(
-    readonly host: string,
-    readonly description: string,
-    private readonly revert: () => Promise<void>,
-  ) {}
-
-  get undone(): boolean {
-    return this.undoneAt !== undefined;
-  }
-
-  async undo(): Promise<void> {
-    if (this.undone) return;
-    await this.revert();
-    this.undoneAt = Date.now();
-  }
-}
-
 /**
  * Faults of a BGP VPN's daemons (bagpipe-bgp on a PE, gobgpd on the route reflector), found by
  * their pid files in the host's run directory and started again from the command line and
  * environment they ran with. A BGP VPN has no Raft cluster or northd: those faults throw.
  */
 export class DaemonFaults implements SdnFaults {
-  private readonly injected: Fault[] = [];
+  private readonly injected: HostFault[] = [];
 
   constructor(
     private readonly hosts: TargetHosts,
@@ -93,7 +73,7 @@ export class DaemonFaults implements SdnFaults {
     if (result.code !== 0) throw new NetvetError(`${daemon} on ${host} did not start again: ${result.stderr.trim()}`, `run it by hand on ${host}: ${snapshot.argv.join(' ')}`);
   }
 
-  private record(fault: Fault): Fault {
+  private record(fault: HostFault): HostFault {
     this.injected.push(fault);
     this.log(`fault: ${fault.description}`);
     return fault;
@@ -104,14 +84,14 @@ export class DaemonFaults implements SdnFaults {
     const snapshot = await this.snapshot(host, daemon);
     await this.signal(host, snapshot.pid, 'KILL');
     await this.waitGone(host, snapshot.pid);
-    return this.record(new Fault(host, `${daemon} killed on ${host}`, () => this.start(host, daemon, snapshot)));
+    return this.record(new HostFault(host, `${daemon} killed on ${host}`, () => this.start(host, daemon, snapshot)));
   }
 
   /** SIGSTOP: sessions stay open but nothing is sent, until the peers' hold timers expire. */
   async stop(host: string, daemon: string): Promise<HostFault> {
     const { pid } = await this.snapshot(host, daemon);
     await this.signal(host, pid, 'STOP');
-    return this.record(new Fault(host, `${daemon} stopped (SIGSTOP) on ${host}`, () => this.signal(host, pid, 'CONT')));
+    return this.record(new HostFault(host, `${daemon} stopped (SIGSTOP) on ${host}`, () => this.signal(host, pid, 'CONT')));
   }
 
   async restart(host: string, daemon: string): Promise<{ downMs: number }> {

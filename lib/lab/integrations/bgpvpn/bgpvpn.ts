@@ -8,7 +8,7 @@ import { hostTool } from '../../daemon';
 import { hostEnv } from '../../host-env';
 import type { Journal } from '../../journal';
 import type { LabChassis, LabHost, LabPlan } from '../../plan';
-import { answers, startService, untilNothingMissing, waitFor } from '../openstack/services';
+import { answers, startService, untilNothingMissing, waitFor } from '../services';
 
 /** What the BGP VPN profile runs, by Debian package; `netvet setup --bgpvpn` installs them. */
 const BGPVPN_REQUIREMENTS: readonly Requirement[] = [

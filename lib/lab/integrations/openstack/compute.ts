@@ -8,7 +8,7 @@ import type { Journal } from '../../journal';
 import { call, registerService } from './bootstrap';
 import * as config from './compute-config';
 import { PORTS, type OpenStackLayout } from './config';
-import { answers, PYTHON, startService, untilNothingMissing, waitFor } from './services';
+import { answers, PYTHON, startService, untilNothingMissing, waitFor } from '../services';
 import type { LabHost } from '../../plan';
 
 /** What Nova on the lab runs, by Debian package (`netvet setup --openstack` installs them). */

@@ -8,13 +8,13 @@ import { missing, type Requirement } from '../../../util/packages';
 import { EXTERNAL_BRIDGE, PHYSICAL_NETWORK } from '../../chassis';
 import { connectionString, DATABASES } from '../../control-plane';
 import type { Journal } from '../../journal';
-import { SEGMENTS } from '../../network';
 import { adminToken, createExternalNetwork, liveAgents, registerService } from './bootstrap';
 import { LAB_FLAVOR, LAB_IMAGE, NOVA_DATABASES, NOVA_REQUIREMENTS, prepareNova, startNova } from './compute';
 import * as config from './config';
 import type { OpenStackLayout } from './config';
-import { answers, PYTHON, startService, untilNothingMissing, waitFor } from './services';
+import { answers, PYTHON, startService, untilNothingMissing, waitFor } from '../services';
 import type { LabHost, LabPlan } from '../../plan';
+import { plugManagementHost } from '../management-host';
 
 /** What the OpenStack profile runs, by Debian package; `netvet setup --openstack` installs them. */
 export const OPENSTACK_REQUIREMENTS: readonly Requirement[] = [
@@ -67,15 +67,6 @@ export function describeOpenStack(plan: LabPlan): { section: Partial<Target>; ca
     },
     capabilities: dashboard ? ['gui:horizon'] : [],
   };
-}
-
-/** A namespace on the management segment, plugged like the lab's other hosts (nothing in the root namespace). */
-async function plugApiHost(plan: LabPlan, host: LabHost, journal: Journal): Promise<void> {
-  journal.record({ kind: 'netns', name: host.netns });
-  await run(['ip', 'netns', 'add', host.netns]);
-  await run(['ip', 'link', 'add', 'eth1', 'netns', host.netns, 'type', 'veth', 'peer', 'name', `${host.name}-eth1`, 'netns', plan.fabricNetns]);
-  await run(['ip', '-n', plan.fabricNetns, 'link', 'set', `${host.name}-eth1`, 'master', SEGMENTS.management, 'up']);
-  await run(['ip', '-n', host.netns, '-batch', '-'], { input: `link set lo up\naddr add ${host.management}/24 dev eth1\nlink set eth1 up\n` });
 }
 
 /** Each service's database, with a user of its name. */
@@ -198,7 +189,7 @@ export async function buildOpenStack(plan: LabPlan, journal: Journal, progress: 
     nova: plan.profile.openstack?.nova ?? false,
     passwords: { admin: secret(), database: secret(), dashboardKey: secret(), messaging: secret() },
   };
-  await plugApiHost(plan, host, journal);
+  await plugManagementHost(plan, host, journal);
   await Promise.all([
     // Files holding passwords or keys are the owner's only.
     writeFile(config.keystoneConf(l), config.keystoneConfig(l), { mode: 0o600 }),

@@ -5,11 +5,11 @@ import { Vim25Client, type VcenterLogin } from '../../../orchestrators/vmware/vi
 import type { Target } from '../../../target/schema';
 import { run } from '../../../util/exec';
 import type { Journal } from '../../journal';
-import { SEGMENTS } from '../../network';
 import type { LabHost, LabPlan } from '../../plan';
-import { startService, waitFor } from '../openstack/services';
+import { startService, waitFor } from '../services';
 import { VCSIM } from './build';
 import { INVENTORY, shapeInventory } from './inventory';
+import { plugManagementHost } from '../management-host';
 
 /** The host vCenter runs on: a namespace on the management network, as a vCenter appliance sits on it. */
 export function vcenterHost(plan: LabPlan): LabHost {
@@ -28,14 +28,6 @@ export function describeVcenter(plan: LabPlan): { section: Partial<Target>; capa
     section: { vmware: { url: sdkUrl(vcenterHost(plan)), credentials: credentialsPath(plan), ...INVENTORY } },
     capabilities: [],
   };
-}
-
-async function plugHost(plan: LabPlan, host: LabHost, journal: Journal): Promise<void> {
-  journal.record({ kind: 'netns', name: host.netns });
-  await run(['ip', 'netns', 'add', host.netns]);
-  await run(['ip', 'link', 'add', 'eth1', 'netns', host.netns, 'type', 'veth', 'peer', 'name', `${host.name}-eth1`, 'netns', plan.fabricNetns]);
-  await run(['ip', '-n', plan.fabricNetns, 'link', 'set', `${host.name}-eth1`, 'master', SEGMENTS.management, 'up']);
-  await run(['ip', '-n', host.netns, '-batch', '-'], { input: `link set lo up\naddr add ${host.management}/24 dev eth1\nlink set eth1 up\n` });
 }
 
 /** A self-signed certificate for the vCenter's address, as a fresh appliance has. */
@@ -57,7 +49,7 @@ export async function buildVcenter(plan: LabPlan, journal: Journal, progress: (l
   const step = (what: string) => progress(`      ${((Date.now() - start) / 1000).toFixed(1).padStart(5)} s  ${what}`);
   const datastore = join(host.dir, INVENTORY.datastore);
   await mkdir(datastore, { recursive: true });
-  await plugHost(plan, host, journal);
+  await plugManagementHost(plan, host, journal);
   const { cert, key } = await selfSignedCertificate(host);
   const login: VcenterLogin = { url: sdkUrl(host), username: plan.profile.vmware?.username ?? 'administrator@vsphere.local', password: randomBytes(12).toString('hex'), ca: await readFile(cert, 'utf8') };
   await writeFile(

@@ -3,10 +3,10 @@ import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { NetvetError } from '../../../util/errors';
-import { isAlive } from '../../../util/processes';
-import type { Journal } from '../../journal';
-import type { LabHost } from '../../plan';
+import { NetvetError } from '../../util/errors';
+import { isAlive } from '../../util/processes';
+import type { Journal } from '../journal';
+import type { LabHost } from '../plan';
 
 /** Debian's interpreter: OpenStack's Python packages are installed for it, not for one on PATH (pyenv). */
 export const PYTHON = '/usr/bin/python3';
