@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { assessmentSchema, SCHEMA_SQL, runFromRows, type Ledger, type ResultRow, type RunRow } from './types';
+import { assessmentSchema, SCHEMA_SQL, runFromRows, type Ledger, type PerfRow, type ResultRow, type RunRow } from './types';
 
 /** One advisory lock id for creating the tables, so two shards starting at once do not race on CREATE TABLE. */
 const SCHEMA_LOCK = 4_216_016;
@@ -13,7 +13,13 @@ export async function openPostgresLedger(url: string): Promise<Ledger> {
     await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
     for (const sql of SCHEMA_SQL) await client.query(sql);
   });
-  const withResults = async (row: RunRow) => runFromRows(row, (await pool.query<ResultRow>('SELECT * FROM results WHERE run_id = $1 ORDER BY project, scenario', [row.id])).rows);
+  const withResults = async (row: RunRow) => {
+    const [results, perf] = await Promise.all([
+      pool.query<ResultRow>('SELECT * FROM results WHERE run_id = $1 ORDER BY project, scenario', [row.id]),
+      pool.query<PerfRow>('SELECT * FROM perf WHERE run_id = $1', [row.id]),
+    ]);
+    return runFromRows(row, results.rows, perf.rows);
+  };
 
   return {
     recordRun: (run) =>
@@ -33,6 +39,7 @@ export async function openPostgresLedger(url: string): Promise<Ledger> {
             r.tags.join(' '),
             r.error ?? null,
           ]);
+          if (r.perf) await client.query('INSERT INTO perf (run_id, scenario, body) VALUES ($1, $2, $3)', [run.id, r.scenario, JSON.stringify(r.perf)]);
         }
       }),
     recordAssessment: async (a) => {

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { assessmentSchema, SCHEMA_SQL, runFromRows, type Assessment, type Ledger, type ResultRow, type RunRecord, type RunRow } from './types';
+import { assessmentSchema, SCHEMA_SQL, runFromRows, type Assessment, type Ledger, type PerfRow, type ResultRow, type RunRecord, type RunRow } from './types';
 
 /** How long a writer waits for another (the other shard of the same machine) to finish its transaction. */
 const BUSY_TIMEOUT_MS = 30_000;
@@ -22,12 +22,17 @@ export function openSqliteLedger(file: string): Ledger {
     `INSERT INTO results (run_id, scenario, title, project, outcome, duration_ms, tags, error)
      VALUES (@runId, @scenario, @title, @project, @outcome, @durationMs, @tags, @error)`,
   );
+  const insertPerf = db.prepare('INSERT INTO perf (run_id, scenario, body) VALUES (?, ?, ?)');
   const resultsOf = db.prepare<[string], ResultRow>('SELECT * FROM results WHERE run_id = ? ORDER BY project, scenario');
-  const withResults = (row: RunRow) => runFromRows(row, resultsOf.all(row.id));
+  const perfOf = db.prepare<[string], PerfRow>('SELECT * FROM perf WHERE run_id = ?');
+  const withResults = (row: RunRow) => runFromRows(row, resultsOf.all(row.id), perfOf.all(row.id));
   // IMMEDIATE: take the write lock at the start, so two writers queue instead of failing halfway.
   const record = db.transaction((run: RunRecord) => {
     insertRun.run({ ...run, tiers: run.tiers.join(' ') });
-    for (const r of run.results) insertResult.run({ ...r, runId: run.id, tags: r.tags.join(' '), error: r.error ?? null });
+    for (const r of run.results) {
+      insertResult.run({ ...r, runId: run.id, tags: r.tags.join(' '), error: r.error ?? null });
+      if (r.perf) insertPerf.run(run.id, r.scenario, JSON.stringify(r.perf));
+    }
   });
 
   const saveAssessment = db.prepare(

@@ -4,6 +4,19 @@ import { z } from 'zod';
 export const outcomeSchema = z.enum(['passed', 'failed', 'skipped', 'flaky']);
 export type Outcome = z.infer<typeof outcomeSchema>;
 
+/**
+ * What a performance scenario measured: each path's figures (medians) and ratios to the reference
+ * path, and its SLA and baseline verdicts, as the perf fixture attaches them (`PERF_RECORD`).
+ */
+export const perfRecordSchema = z.object({
+  paths: z.array(z.object({ path: z.string(), figures: z.record(z.string(), z.number()), ratio: z.record(z.string(), z.number()) })),
+  verdicts: z.array(z.object({ path: z.string(), pass: z.boolean(), message: z.string() })),
+});
+export type PerfRecord = z.infer<typeof perfRecordSchema>;
+
+/** The attachment a performance scenario's record travels in, from its worker to the ledger reporter. */
+export const PERF_RECORD = { name: 'performance record', contentType: 'application/json' } as const;
+
 /** One scenario's result in one run. */
 export const resultSchema = z.object({
   /** The stable id (`NV-L2-001`), or the title when a test has none (framework tests). */
@@ -15,6 +28,8 @@ export const resultSchema = z.object({
   tags: z.array(z.string()),
   /** The first line of the failure, for the gate page. */
   error: z.string().optional(),
+  /** Figures and SLA verdicts of a performance scenario. */
+  perf: perfRecordSchema.optional(),
 });
 export type ScenarioResult = z.infer<typeof resultSchema>;
 
@@ -89,7 +104,15 @@ export interface ResultRow {
   error: string | null;
 }
 
-export function runFromRows(row: RunRow, results: ResultRow[]): RunRecord {
+/** A performance scenario's record, in a table of its own (ledgers made before it keep working). */
+export interface PerfRow {
+  run_id: string;
+  scenario: string;
+  body: string;
+}
+
+export function runFromRows(row: RunRow, results: ResultRow[], perf: PerfRow[] = []): RunRecord {
+  const perfOf = new Map(perf.map((p) => [p.scenario, perfRecordSchema.parse(JSON.parse(p.body))]));
   return {
     id: row.id,
     build: row.build,
@@ -109,6 +132,7 @@ export function runFromRows(row: RunRow, results: ResultRow[]): RunRecord {
       durationMs: Number(r.duration_ms),
       tags: words(r.tags),
       ...(r.error ? { error: r.error } : {}),
+      ...(perfOf.has(r.scenario) ? { perf: perfOf.get(r.scenario) } : {}),
     })),
   };
 }
@@ -123,5 +147,7 @@ export const SCHEMA_SQL = [
   `CREATE TABLE IF NOT EXISTS results (run_id TEXT NOT NULL REFERENCES runs (id), scenario TEXT NOT NULL, title TEXT NOT NULL, project TEXT NOT NULL,
      outcome TEXT NOT NULL, duration_ms INTEGER NOT NULL, tags TEXT NOT NULL, error TEXT)`,
   `CREATE INDEX IF NOT EXISTS results_run ON results (run_id)`,
+  `CREATE TABLE IF NOT EXISTS perf (run_id TEXT NOT NULL REFERENCES runs (id), scenario TEXT NOT NULL, body TEXT NOT NULL)`,
+  `CREATE INDEX IF NOT EXISTS perf_run ON perf (run_id)`,
   `CREATE TABLE IF NOT EXISTS assessments (build TEXT PRIMARY KEY, base TEXT NOT NULL, head TEXT NOT NULL, created_at TEXT NOT NULL, body TEXT NOT NULL)`,
 ];

@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { FullConfig, FullResult, Reporter, TestCase } from '@playwright/test/reporter';
 import { openLedger, defaultLedgerUrl } from '../ledger/open';
-import type { Outcome, ScenarioResult } from '../ledger/types';
+import { PERF_RECORD, perfRecordSchema, type Outcome, type ScenarioResult } from '../ledger/types';
 import { TIERS } from '../tags';
 import { describeError } from '../util/errors';
 
 /**
  * Records the run into the ledger when it ends: build, commit, target, tiers, shard, and every
- * scenario's outcome and duration, in one transaction. On only when NETVET_BUILD names the build
+ * scenario's outcome and duration (a performance scenario's figures and verdicts too), in one transaction. On only when NETVET_BUILD names the build
  * (NETVET_LEDGER names the ledger, an SQLite file beside netvet's state by default). A ledger that
  * cannot be written fails the run, loudly: a nightly whose record is lost would look missing to the gate.
  */
@@ -26,6 +26,7 @@ export default class LedgerReporter implements Reporter {
     if (!this.build) return;
     const last = test.results.at(-1);
     const error = last?.error?.message?.split('\n')[0];
+    const perf = last?.attachments.find((a) => a.name === PERF_RECORD.name && a.body);
     this.results.set(test, {
       scenario: test.annotations.find((a) => a.type === 'id')?.description ?? test.titlePath().slice(2).join(' > '),
       title: test.title,
@@ -34,6 +35,7 @@ export default class LedgerReporter implements Reporter {
       durationMs: Math.round(test.results.reduce((sum, r) => sum + r.duration, 0)),
       tags: test.tags,
       ...(error ? { error } : {}),
+      ...(perf?.body ? { perf: perfRecordSchema.parse(JSON.parse(perf.body.toString('utf8'))) } : {}),
     });
   }
 

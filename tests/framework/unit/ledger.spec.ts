@@ -13,7 +13,7 @@ import { withPostgres } from '../support/postgres';
 /**
  * The run ledger, on both databases it takes (an SQLite file; a real PostgreSQL server from Debian,
  * started here as an unprivileged process on a free port and its own unix socket):
- * - a run and its results come back as recorded, under their build;
+ * - a run and its results come back as recorded, under their build (a performance scenario's figures and verdicts too);
  * - two shards writing at once from two processes lose nothing;
  * - a bad ledger URL is named with the fix, and a ledger that cannot be reached says so;
  * - a run whose ledger cannot be written fails, loudly, though its tests passed.
@@ -26,7 +26,16 @@ test.afterEach(() => rmSync(dir, { recursive: true, force: true }));
 async function recordsAndReadsBack(url: string) {
   const ledger = await openLedger(url, 'test');
   try {
-    const shard1 = sampleRun('b1', { shard: '1/2', tiers: ['@sanity', '@regression'], results: [result('NV-L2-001', 'passed'), result('NV-SG-001', 'failed')] });
+    const perf = {
+      paths: [{ path: 'across-hosts', figures: { 'tcp.bps': 1.668e8, 'ping.p99': 8.32 }, ratio: { 'tcp.bps': 0.038 } }],
+      verdicts: [{ path: 'across-hosts', pass: true, message: 'across-hosts: tcp.bps.ratio = 0.038 meets SLA tcp.bps.ratio >= 0.01' }],
+    };
+    const shard1 = sampleRun('b1', {
+      shard: '1/2',
+      tiers: ['@sanity', '@regression'],
+      // In the order the ledger reads them back: by project, then scenario.
+      results: [result('NV-L2-001', 'passed'), { ...result('NV-PERF-001', 'passed', ['@perf']), perf }, result('NV-SG-001', 'failed')],
+    });
     const shard2 = sampleRun('b1', { shard: '2/2', results: [result('NV-L3-001', 'skipped')] });
     await ledger.recordRun(shard1);
     await ledger.recordRun(shard2);
