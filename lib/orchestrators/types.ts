@@ -115,6 +115,8 @@ export interface Orchestrator {
   readonly bindings: Bindings;
   /** Fails, naming what does not answer and the fix, before anything is journaled or made. */
   reachable(): Promise<void>;
+  /** The versions its services report (`nova: v2.1, microversions 2.1-2.93`), for the report's environment; absent where it cannot say. */
+  versions?(): Promise<Record<string, string>>;
   apply(topology: Topology, journal: RunJournal): Promise<Deployment>;
   /** Undoes what the journal lists, newest first; tolerates what is already gone. */
   undo(journal: RunJournal): Promise<void>;

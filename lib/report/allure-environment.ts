@@ -7,11 +7,15 @@ export const allureResultsDir = () => join(process.env.NETVET_REPORTS_DIR ?? 're
 
 /**
  * The target as nightly readers see it on the report's front page: the SDN and its versions, the
- * orchestrator and the driver, the encapsulation, and the lab profile when the target is a lab.
+ * orchestrator and the driver with theirs, the encapsulation, and the lab profile when the target is a lab.
  */
 export async function targetEnvironment(opened: OpenTarget, targetFile: string): Promise<Record<string, string>> {
   const { target, sdn } = opened;
-  const versions = (await sdn.versions?.().catch(() => ({}))) ?? {};
+  // Each part's own versions, where it can say: a version that cannot be read leaves the report without it, never fails the run.
+  const [versions, orchestratorVersions] = await Promise.all([
+    sdn.versions?.().catch(() => ({})) ?? {},
+    opened.orchestrator.versions?.().catch(() => ({})) ?? {},
+  ]);
   // A lab's target file sits beside its plan, which keeps the profile it was brought up with.
   const plan = join(dirname(targetFile), 'plan.json');
   const profile = existsSync(plan) ? (JSON.parse(readFileSync(plan, 'utf8')) as { profile?: { description?: string } }).profile : undefined;
@@ -21,6 +25,7 @@ export async function targetEnvironment(opened: OpenTarget, targetFile: string):
     ...Object.fromEntries(Object.entries(versions).map(([component, version]) => [`version.${component}`, version])),
     orchestrator: target.orchestrator,
     driver: opened.orchestrator.name,
+    ...Object.fromEntries(Object.entries(orchestratorVersions).map(([component, version]) => [`version.${component}`, version])),
     encapsulation: target.encapsulation?.current ?? 'unknown',
     ...(profile ? { 'lab.profile': profile.description ?? 'default' } : {}),
   };

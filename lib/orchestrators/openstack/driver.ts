@@ -103,6 +103,22 @@ export class OpenStackOrchestrator implements Orchestrator {
     await this.external();
   }
 
+  /** The API versions Keystone, Neutron and Nova announce (OpenStack services report no release). */
+  async versions(): Promise<Record<string, string>> {
+    const [identity, network, compute] = await Promise.all([
+      this.admin.request<{ version?: { id?: string } }>('identity', 'GET', ''),
+      this.admin.request<{ versions?: Array<{ id?: string; status?: string }> }>('network', 'GET', '/'),
+      this.nova ? this.admin.request<{ version?: { id?: string; min_version?: string; version?: string } }>('compute', 'GET', '') : undefined,
+    ]);
+    const current = network.versions?.find((v) => v.status === 'CURRENT')?.id;
+    const nova = compute?.version;
+    return {
+      ...(identity.version?.id ? { keystone: identity.version.id } : {}),
+      ...(current ? { neutron: current } : {}),
+      ...(nova?.id ? { nova: `${nova.id}${nova.version ? `, microversions ${nova.min_version}-${nova.version}` : ''}` } : {}),
+    };
+  }
+
   async apply(topology: Topology, journal: RunJournal): Promise<Deployment> {
     const prefix = journal.prefix;
     const name = (n: string) => `${prefix}${n}`;

@@ -81,6 +81,12 @@ export class VmwareOrchestrator implements Orchestrator {
     return this.sdnOnce;
   }
 
+  /** What vCenter says it is (`VMware vCenter Server 7.0.0 build-…`, API 7.0). */
+  async versions(): Promise<Record<string, string>> {
+    const { about } = await this.client.serviceContent();
+    return { vcenter: `${about.fullName} (API ${about.apiVersion})` };
+  }
+
   async reachable(): Promise<void> {
     await Promise.all([this.inventory(), this.sdn().then((sdn) => sdn.reachable())]);
   }

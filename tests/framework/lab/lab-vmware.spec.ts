@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { statSync } from 'node:fs';
 import { GOVC } from '../../../lib/lab/integrations/vmware/build';
+import { withTarget } from '../../../lib/orchestrators/lifecycle';
 import { loadTarget } from '../../../lib/target/load';
 import { run } from '../../../lib/util/exec';
 import { withOwnLab } from '../support/cli';
@@ -20,6 +21,8 @@ test('vCenter lab: govc answers with the chassis as ESXi hosts; lab down leaves 
     expect(statSync(credentials).mode & 0o777).toBe(0o600);
     const govc = (...args: string[]) => run(['sh', '-c', 'set -a && . "$1" && shift && exec "$@"', 'sh', credentials, GOVC, ...args], { timeoutMs: 20_000 });
     expect((await govc('about')).stdout).toMatch(/API type:\s+VirtualCenter/);
+    // What the report's environment shows of vCenter: what it says it is.
+    expect(await withTarget(targetFile, ({ orchestrator }) => orchestrator.versions!(), 'vmware')).toEqual({ vcenter: expect.stringMatching(/^VMware vCenter Server .+ \(API \d/) });
     const computes = target.hosts.filter((h) => h.roles.includes('compute')).map((h) => h.name);
     const hosts = (await govc('ls', `/${target.vmware!.datacenter}/host/${target.vmware!.cluster}`)).stdout.split('\n').filter((l) => !l.endsWith('/Resources') && l);
     expect(hosts.map((h) => h.split('/').pop())).toEqual(computes);

@@ -5,6 +5,7 @@ import { runScenarios, test, whenAppears, type FrameworkLab } from '../support/l
 import { deleteAcl, findAcl } from '../support/northbound';
 import { adminNeutron, openstackLeftovers } from '../support/openstack';
 import type { Network } from '../../../lib/orchestrators/openstack/neutron';
+import { withTarget } from '../../../lib/orchestrators/lifecycle';
 import { labDirOf } from '../support/cli';
 import { filesSince, secretsIn } from '../support/secrets';
 
@@ -44,6 +45,13 @@ test('control: the sanity tier and the GUI scenarios pass through OpenStack; no 
   // The logins did type passwords: the steps that did show them masked, and traces were kept.
   expect(reported.some((f) => f.endsWith('-result.json') && /"name":"Fill \\"\*{36}/.test(readFileSync(f, 'utf8'))), 'a login step with its password masked').toBe(true);
   expect(reported.some((f) => f.endsWith('.zip')), 'a trace among the attachments').toBe(true);
+});
+
+test("the OpenStack driver reports the API versions Keystone and Neutron announce, for the report's environment", async ({ lab }) => {
+  expect(await withTarget(lab.targetFile, ({ orchestrator }) => orchestrator.versions!(), 'openstack')).toEqual({
+    keystone: expect.stringMatching(/^v3\.\d+$/),
+    neutron: 'v2.0',
+  });
 });
 
 test("the lab's OpenStack files: the admin password only in files of the owner's, and in no log", ({ lab }) => {
