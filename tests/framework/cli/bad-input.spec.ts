@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -8,6 +8,7 @@ import { RunJournal } from '../../../lib/orchestrators/journal';
 import { loadTopology } from '../../../lib/topology';
 import { run, type ExecResult } from '../../../lib/util/exec';
 import { NETVET, netvet } from '../support/cli';
+import { withStateDir } from '../support/state';
 
 /**
  * Malformed inputs through the real command, as a user meets them: a non-zero exit, one located
@@ -126,10 +127,7 @@ test('netvet --version prints the version in package.json', async () => {
 });
 
 test('topology destroy and explain leave a deployment of a run still going alone; a dead run\'s is theirs', async ({}, testInfo) => {
-  const state = await mkdtemp(join(tmpdir(), 'netvet-state-'));
-  const saved = process.env.NETVET_STATE_DIR;
-  process.env.NETVET_STATE_DIR = state;
-  try {
+  await withStateDir(async (state) => {
     const env = { ...process.env, NETVET_STATE_DIR: state };
     const topology = 'topologies/security-group.yaml';
     const plan = await loadTopology(topology, { macSeed: 'nvg-' });
@@ -147,8 +145,5 @@ test('topology destroy and explain leave a deployment of a run still going alone
     await writeFile(going.file, lines.map((l) => JSON.stringify(l.kind === 'header' ? { ...l, pid: exited, owner: undefined } : l)).join('\n') + '\n');
     const output = await refused(testInfo, ['topology', 'destroy', topology], '/nonexistent/target.yaml', env);
     expect(output).not.toContain('still going');
-  } finally {
-    process.env.NETVET_STATE_DIR = saved;
-    await rm(state, { recursive: true, force: true });
-  }
+  });
 });

@@ -71,7 +71,7 @@ test('explain says the datapath cannot be traced on a target without OVN databas
   try {
     const unknown = await netvet(['topology', 'apply', 'topologies/security-group.yaml', '--target', lab.targetFile, '--orchestrator', 'kubernetes']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain("netvet has no orchestrator 'kubernetes'\n  fix: use --orchestrator with one of: ovn-northbound, openstack, vmware");
+    expect(unknown.stderr).toContain("netvet has no orchestrator 'kubernetes'\n  fix: use --orchestrator with one of: ovn-northbound, openstack, bagpipe, vmware");
     const noCloud = await netvet(['topology', 'apply', 'topologies/security-group.yaml', '--target', targetWithout(lab, dir, 'openstack'), '--orchestrator', 'openstack']);
     expect(noCloud.code).toBe(2);
     expect(noCloud.stderr).toMatch(/target '\S+' cannot serve the openstack orchestrator\n\s+fix: add openstack: \{ cloud \} to the target file/);

@@ -1,6 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { z } from 'zod';
 import { RunJournal } from '../../../lib/orchestrators';
@@ -15,6 +13,7 @@ import { targetSchema, type Target } from '../../../lib/target/schema';
 import { loadTopology } from '../../../lib/topology';
 import { NetvetError } from '../../../lib/util/errors';
 import { deepFreeze } from '../../../lib/util/freeze';
+import { withStateDir } from '../support/state';
 
 /** The orchestrator core: capabilities derived in one place, run-time operations as pure data, journals that keep the plan. */
 
@@ -70,19 +69,6 @@ test('operations: each run-time change gives a new frozen deployment and leaves 
   expect(() => afterOperation(built, { op: 'disassociate-floating-ip', floatingIp: 'nope' })).toThrow(/has no floating IP 'nope'/);
   expect(() => afterOperation(built, { op: 'add-security-group-rule', group: 'nope', rule })).toThrow(/has no security group 'nope'/);
 });
-
-/** Runs `body` with netvet's state (run journals) in a folder of its own, removed after. */
-async function withStateDir(body: () => Promise<void>): Promise<void> {
-  const saved = process.env.NETVET_STATE_DIR;
-  const state = await mkdtemp(join(tmpdir(), 'netvet-state-'));
-  try {
-    process.env.NETVET_STATE_DIR = state;
-    await body();
-  } finally {
-    process.env.NETVET_STATE_DIR = saved;
-    await rm(state, { recursive: true, force: true });
-  }
-}
 
 test('journal: it keeps the plan, reads undo records only through the driver schema, and operations in order', async () => {
   await withStateDir(async () => {

@@ -1,7 +1,5 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { RunJournal } from '../../../lib/orchestrators';
@@ -9,6 +7,7 @@ import { loadTopology } from '../../../lib/topology';
 import { appendSynced } from '../../../lib/util/jsonl';
 import { identify, stillRunning } from '../../../lib/util/process-identity';
 import { netvet } from '../support/cli';
+import { withStateDir } from '../support/state';
 
 /**
  * What temporary labs, recorded encapsulation switches and run journals are owned by: a process
@@ -37,10 +36,7 @@ test('a process identity holds while that process runs, and not for another proc
  * still goes by its PID alone.
  */
 test('netvet cleanup removes a deployment whose run PID was reused, and keeps the running one and PID-only ones whose PID lives', async () => {
-  const saved = process.env.NETVET_STATE_DIR;
-  const state = await mkdtemp(join(tmpdir(), 'netvet-state-'));
-  try {
-    process.env.NETVET_STATE_DIR = state;
+  await withStateDir(async (state) => {
     // A target that no longer exists: cleanup removes only the journal and touches no target.
     const targetFile = join(state, 'gone', 'target.yaml');
     const running = RunJournal.create('nvt0-', { targetFile, orchestrator: 'ovn-northbound', topologyFile: resolve('topologies/security-group.yaml'), plan: await loadTopology('topologies/security-group.yaml') });
@@ -55,9 +51,5 @@ test('netvet cleanup removes a deployment whose run PID was reused, and keeps th
     expect(cleanup.code, cleanup.stderr).toBe(0);
     expect(cleanup.stdout).toBe(`removed nvt1- (run ${process.pid} is gone; its target ${targetFile} no longer exists)\n1 deployment cleaned up\n`);
     expect([running, reused, pidOnly].map((j) => existsSync(j.file))).toEqual([true, false, true]);
-  } finally {
-    if (saved === undefined) delete process.env.NETVET_STATE_DIR;
-    else process.env.NETVET_STATE_DIR = saved;
-    await rm(state, { recursive: true, force: true });
-  }
+  });
 });
