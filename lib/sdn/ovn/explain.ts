@@ -175,10 +175,13 @@ export class OvnExplainer {
     return deployment.topology.routers.find((r) => r.externalGateway && r.interfaces.some((i) => i.network === network))?.name;
   }
 
-  /** As the workload's kernel would: its connected networks, then its routes, then the default gateway. */
+  /** As the workload's kernel would: its connected networks, then its routes (its own, and those DHCP pushes to a DHCP port), then the default gateway. */
   private async fromWorkload(deployment: Deployment, workload: Workload, destination: string): Promise<Ingress | string> {
     const connected = workload.ports.find((p) => inCidr(p.cidr, destination));
-    const route = workload.routes
+    const pushed = workload.ports
+      .filter((p) => p.dhcp)
+      .flatMap((p) => deployment.topology.networks.find((n) => n.name === p.network)?.subnets.find((s) => s.name === p.subnet)?.hostRoutes ?? []);
+    const route = [...workload.routes, ...pushed]
       .filter((r) => inCidr(r.destination, destination))
       .sort((a, b) => new Netmask(b.destination).bitmask - new Netmask(a.destination).bitmask)[0];
     const nexthop = connected ? destination : (route?.nexthop ?? workload.ports[0]?.gateway);
