@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { buildVmware, VMWARE_CACHE } from '../lab/integrations/vmware/build';
-import { allowDhclientInWorkloads, BGPVPN_PACKAGES, DEBIAN_PACKAGES, installPackages, OPENSTACK_PACKAGES, POSTGRESQL_PACKAGES } from '../util/setup';
+import { allowDhclientInWorkloads, BGPVPN_PACKAGES, buildSqlite, DEBIAN_PACKAGES, installPackages, OPENSTACK_PACKAGES, POSTGRESQL_PACKAGES } from '../util/setup';
 
 /** `netvet setup`: installs the Debian packages netvet needs (what is already there is skipped). */
 export function registerSetup(program: Command): void {
@@ -21,6 +21,7 @@ export function registerSetup(program: Command): void {
       const installed = await installPackages((line) => console.log(line), packages);
       console.log(installed.length ? `installed: ${installed.join(' ')}` : 'all Debian packages netvet needs are installed');
       await allowDhclientInWorkloads((line) => console.log(line));
+      if (await buildSqlite((line) => console.log(line))) console.log('built better-sqlite3 for the run ledger');
       if (opts.vmware) console.log((await buildVmware((line) => console.log(line))) ? `built vcsim and govc in ${VMWARE_CACHE}` : `vcsim and govc are built (${VMWARE_CACHE})`);
     });
 }

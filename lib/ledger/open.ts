@@ -3,13 +3,14 @@ import { parse as parsePostgresUrl } from 'pg-connection-string';
 import { stateRoot } from '../util/state';
 import { NetvetError } from '../util/errors';
 import { openPostgresLedger } from './postgres';
-import { openSqliteLedger } from './sqlite';
 import type { Ledger } from './types';
 
 /** Where the ledger is, as parsed from its URL. */
 export type LedgerLocation = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; shown: string };
 
 const FIX = 'write a file path (`/var/lib/netvet/ledger.sqlite`, or `sqlite:/path/ledger.sqlite`) or a PostgreSQL URL (`postgres://user@host:5432/netvet`, `postgres:///netvet?host=/run/postgresql`)';
+
+const SQLITE_FIX = "run 'netvet setup' (it installs build-essential and builds it), or: apt-get install -y build-essential python3 && npm rebuild better-sqlite3";
 
 /** The ledger when none is named: an SQLite file beside netvet's other state. */
 export const defaultLedgerUrl = () => `${stateRoot()}/ledger.sqlite`;
@@ -49,9 +50,14 @@ export async function openLedger(url: string, origin: string): Promise<Ledger> {
   if (where.kind === 'sqlite') {
     // netvet's own state folder may not exist yet; a folder the user named must (a typo should not become a new tree).
     if (url === defaultLedgerUrl()) mkdirSync(stateRoot(), { recursive: true });
+    // better-sqlite3 is an optional dependency, compiled on this machine: a run without a ledger needs no compiler.
+    const sqlite = await import('./sqlite').catch((error: unknown) => {
+      throw new NetvetError(`the SQLite ledger needs better-sqlite3, which is not built on this machine (${(error as Error).message.split('\n')[0]})`, SQLITE_FIX, { field: origin });
+    });
     try {
-      return openSqliteLedger(where.file);
+      return sqlite.openSqliteLedger(where.file);
     } catch (error) {
+      if (/bindings|\.node\b|Could not locate/i.test((error as Error).message)) throw new NetvetError(`the SQLite ledger needs better-sqlite3 compiled on this machine: ${(error as Error).message.split('\n')[0]}`, SQLITE_FIX, { field: origin });
       throw new NetvetError(
         `cannot open the SQLite ledger: ${(error as Error).message}`,
         'name a file in an existing folder the user running netvet can write (the file is created if missing)',

@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { NetvetError } from './errors';
 import { run } from './exec';
 
@@ -19,6 +20,8 @@ export const DEBIAN_PACKAGES = [
   'procps',
   'tcpdump',
   'python3',
+  // Compiles better-sqlite3 (the run ledger), which npm cannot download prebuilt here.
+  'build-essential',
   'nftables',
   // DHCP inside lab workloads (ports configured by OVN's DHCP server).
   'isc-dhcp-client',
@@ -122,4 +125,29 @@ export async function allowDhclientInWorkloads(progress: (line: string) => void)
   mkdirSync('/etc/apparmor.d/disable', { recursive: true });
   symlinkSync(DHCLIENT_PROFILE, disabled);
   await run(['apparmor_parser', '-R', DHCLIENT_PROFILE], { allowFail: true });
+}
+
+const PACKAGE_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * better-sqlite3 (the run ledger) is an optional dependency that npm compiles from source: on a
+ * machine that had no compiler at `npm ci`, it is missing or unbuilt. Builds it now that
+ * build-essential is installed; returns whether it had to.
+ */
+export async function buildSqlite(progress: (line: string) => void): Promise<boolean> {
+  const works = async () => {
+    try {
+      const { default: Database } = await import('better-sqlite3');
+      new Database(':memory:').close();
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (await works()) return false;
+  const version = (JSON.parse(readFileSync(`${PACKAGE_ROOT}package.json`, 'utf8')) as { optionalDependencies: Record<string, string> }).optionalDependencies['better-sqlite3'];
+  progress(`building better-sqlite3 ${version} (the run ledger) from source`);
+  const installed = existsSync(`${PACKAGE_ROOT}node_modules/better-sqlite3/package.json`);
+  await run(['npm', '--prefix', PACKAGE_ROOT, ...(installed ? ['rebuild', 'better-sqlite3'] : ['install', '--no-save', '--no-audit', '--no-fund', `better-sqlite3@${version}`])], { timeoutMs: 600_000 });
+  return true;
 }
